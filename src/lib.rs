@@ -1,0 +1,17 @@
+//! inm-bot: answers questions about the INM immigration office in Mexico City (Polanco), in
+//! English and Spanish, from a YAML knowledge base.
+//!
+//! The core (`knowledge`, `matching`, `calendar`, `engine`, `render`) knows nothing of Telegram;
+//! the front ends (`console`, the `inm-bot` command line) use it. Data flows one way: a question
+//! comes in, `engine` decides an `Answer`, a front end renders it.
+
+pub mod calendar;
+pub mod console;
+pub mod engine;
+pub mod eval;
+pub mod knowledge;
+pub mod matching;
+pub mod render;
+
+pub use engine::{Answer, Engine};
+pub use knowledge::Lang;

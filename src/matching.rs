@@ -1,0 +1,571 @@
+//! The question matcher: turns a user's free text into the best topic, runner-up suggestions, a
+//! confidence and the language the question was written in.
+//!
+//! Text is lower-cased, accent-folded and split into words; stop words are dropped; every word is
+//! stemmed with both the English and the Spanish Snowball stemmer and looked up in that language's
+//! vocabulary. Unknown words of 5+ letters are corrected to a vocabulary word at edit distance 1
+//! (2 from 8 letters) through a deletion index built once at load. Topics are scored BM25-style
+//! (rare words count more, keywords more than answer text), multi-word phrases add a bonus, and the
+//! confidence is the share of the question's telling words that the best topic explains: words the
+//! knowledge base has never seen weigh against it, which is what sends "a US visa" to "none".
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use crate::knowledge::{Knowledge, Lang, Topic};
+
+/// Only the start of a very long message is matched: a question does not need more, and it keeps
+/// the time per message bounded whatever is pasted in.
+const MAX_CHARS: usize = 600;
+const MAX_TOKENS: usize = 48;
+
+/// Field weights: what a keyword or title word says about a topic, against a word that merely
+/// occurs in its answer.
+const W_KEYWORD: f32 = 1.0;
+const W_ANSWER: f32 = 0.3;
+/// A typo-corrected word counts a little less than one typed right.
+const TYPO_FACTOR: f32 = 0.85;
+/// Bonus per word of a matched phrase, in idf units.
+const PHRASE_BONUS: f32 = 0.9;
+/// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
+const UNKNOWN_SHARE: f32 = 0.8;
+
+/// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
+pub const CONFIDENT: f32 = 0.55;
+pub const WEAK: f32 = 0.34;
+/// A best topic whose lead over the runner-up is smaller than this share is only a suggestion.
+const AMBIGUOUS: f32 = 0.06;
+
+const EN_STOP: &[&str] = &[
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "are", "as", "at", "be",
+    "because", "been", "being", "both", "but", "by", "can", "cant", "could", "d", "did", "do", "does", "doing",
+    "dont", "each", "for", "from", "get", "getting", "got", "had", "has", "have", "having", "he", "hello", "her",
+    "here", "hey", "hi", "him", "his", "how", "i", "id", "if", "im", "in", "into", "is", "it", "its", "ive",
+    "just", "know", "let", "ll", "m", "may", "me", "might", "must", "my", "myself", "of", "ok", "okay", "on",
+    "or", "our", "please", "pls", "plz", "re", "really", "s", "she", "should", "so", "some", "t", "tell",
+    "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "this",
+    "those", "to", "u", "ur", "ve", "very", "want", "was", "we", "were", "what", "whats", "when", "where",
+    "which", "who", "why", "will", "with", "would", "you", "your",
+];
+
+const ES_STOP: &[&str] = &[
+    "a", "al", "algo", "ante", "antes", "aqui", "ahi", "alla", "como", "con", "cual", "cuales", "cuando",
+    "de", "del", "donde", "el", "ella", "ellos", "en", "entre", "era", "eres", "es", "esa", "ese", "eso",
+    "esta", "estan", "estas", "este", "esto", "estos", "estoy", "favor", "fue", "gracias", "ha", "hago",
+    "hay", "hola", "la", "las", "le", "les", "lo", "los", "mas", "me", "mi", "mis", "muy", "ni", "no", "nos",
+    "o", "oye", "para", "pero", "por", "porque", "puedo", "puede", "pueden", "que", "quien", "quiero", "se",
+    "ser", "si", "sin", "sobre", "soy", "su", "sus", "tambien", "te", "tengo", "tiene", "tienen", "tu", "tus",
+    "un", "una", "uno", "unos", "unas", "y", "ya", "yo",
+];
+
+/// Letters and marks that only Spanish uses among the two languages.
+const SPANISH_MARKS: &[char] = &['ñ', 'á', 'é', 'í', 'ó', 'ú', 'ü', '¿', '¡'];
+
+/// How sure the matcher is of its best topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Answer with the best topic.
+    Confident,
+    /// Offer the best topics as suggestions ("Did you mean…").
+    Weak,
+    /// Nothing fits.
+    None,
+}
+
+/// A topic with its score (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// Index into `Knowledge::topics`.
+    pub topic: usize,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub confidence: Confidence,
+    /// The best topic, whatever the confidence (`None` when no word matched at all).
+    pub best: Option<Scored>,
+    /// Up to three runner-ups, best first.
+    pub runner_ups: Vec<Scored>,
+    pub lang: Lang,
+}
+
+impl Match {
+    /// The topic to answer with, only when confident.
+    pub fn topic(&self) -> Option<usize> {
+        match self.confidence {
+            Confidence::Confident => self.best.map(|b| b.topic),
+            _ => None,
+        }
+    }
+
+    pub fn score(&self) -> f32 {
+        self.best.map_or(0.0, |b| b.score)
+    }
+}
+
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8) | u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
+
+struct Phrase {
+    topic: usize,
+    /// Phrase-vocabulary ids of its words (stop words included), in order.
+    words: Vec<u32>,
+}
+
+/// A word of the vocabulary that typos can be corrected to.
+struct Surface {
+    word: String,
+    en: bool,
+    es: bool,
+}
+
+/// The index over a knowledge base; build once, match many.
+pub struct Matcher {
+    n_topics: usize,
+    stem_en: Stemmer,
+    stem_es: Stemmer,
+    terms_en: HashMap<String, u32>,
+    terms_es: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// Postings of term `t` are `postings[post_start[t]..post_start[t + 1]]`.
+    post_start: Vec<u32>,
+    postings: Vec<(u16, f32)>,
+    unknown_idf: f32,
+    surfaces: Vec<Surface>,
+    surface_ids: HashMap<String, u32>,
+    deletes: IdMap<Vec<u32>>,
+    phrase_vocab_en: HashMap<String, u32>,
+    phrase_vocab_es: HashMap<String, u32>,
+    phrases: Vec<Phrase>,
+    phrases_by_first: HashMap<u32, Vec<u32>>,
+    stop_en: std::collections::HashSet<&'static str>,
+    stop_es: std::collections::HashSet<&'static str>,
+}
+
+/// Lower-cases, folds accents and splits into words: everything that is not a letter or a digit
+/// (punctuation, emoji, control characters) separates words.
+pub fn normalize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            cur.push(c);
+        } else if c == '\'' || c == '’' {
+            // "what's" and "don't" stay one word, as the stop lists spell them.
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+            if out.len() == MAX_TOKENS {
+                return out;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// All the text the matcher indexes for a topic in one language, as (text, weight) pairs.
+fn fields(t: &Topic, lang: Lang) -> Vec<(String, f32)> {
+    let mut v = vec![(t.title.get(lang).clone(), W_KEYWORD)];
+    v.extend(t.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)));
+    v.extend(t.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
+    v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
+    v.extend(t.checklist.iter().map(|i| (i.text(lang).to_string(), W_ANSWER)));
+    v
+}
+
+fn strip_placeholders(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_ph = false;
+    for c in s.chars() {
+        match c {
+            '{' => in_ph = true,
+            '}' if in_ph => in_ph = false,
+            _ if !in_ph => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Everything the matcher indexes for each topic and language, joined, for comparing with other
+/// retrieval methods on the same text (`inm-bot topics --json`).
+pub fn indexed_text(kb: &Knowledge) -> Vec<(String, Lang, String)> {
+    let mut out = Vec::new();
+    for t in &kb.topics {
+        for lang in Lang::ALL {
+            let text: Vec<String> = fields(t, lang).into_iter().map(|(s, _)| s).collect();
+            out.push((t.id.clone(), lang, text.join("\n")));
+        }
+    }
+    out
+}
+
+fn fnv(hash: u64, c: char) -> u64 {
+    (hash ^ u64::from(c as u32)).wrapping_mul(0x100_0000_01b3)
+}
+
+const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Calls `f` with the hash of the word and of every variant with up to `max` characters deleted.
+fn for_each_deletion(word: &[char], max: usize, f: &mut impl FnMut(u64)) {
+    let hash_skipping = |skip: &[usize]| {
+        let mut h = FNV_START;
+        for (i, &c) in word.iter().enumerate() {
+            if !skip.contains(&i) {
+                h = fnv(h, c);
+            }
+        }
+        h
+    };
+    f(hash_skipping(&[]));
+    if max >= 1 {
+        for i in 0..word.len() {
+            f(hash_skipping(&[i]));
+            if max >= 2 {
+                for j in i + 1..word.len() {
+                    f(hash_skipping(&[i, j]));
+                }
+            }
+        }
+    }
+}
+
+/// The edit distance allowed between two words, from the shorter one's length.
+fn allowed_distance(len: usize) -> usize {
+    match len {
+        0..=4 => 0,
+        5..=7 => 1,
+        _ => 2,
+    }
+}
+
+impl Matcher {
+    pub fn new(kb: &Knowledge) -> Matcher {
+        let stem_en = Stemmer::create(Algorithm::English);
+        let stem_es = Stemmer::create(Algorithm::Spanish);
+        let stop_en: std::collections::HashSet<&'static str> = EN_STOP.iter().copied().collect();
+        let stop_es: std::collections::HashSet<&'static str> = ES_STOP.iter().copied().collect();
+        let n_topics = kb.topics.len();
+
+        let mut terms_en: HashMap<String, u32> = HashMap::new();
+        let mut terms_es: HashMap<String, u32> = HashMap::new();
+        // Per term, the best weight it has in each topic.
+        let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
+        let mut surfaces: Vec<Surface> = Vec::new();
+        let mut surface_ids: HashMap<String, u32> = HashMap::new();
+        let mut phrase_vocab_en: HashMap<String, u32> = HashMap::new();
+        let mut phrase_vocab_es: HashMap<String, u32> = HashMap::new();
+        let mut phrases: Vec<Phrase> = Vec::new();
+
+        for (ti, topic) in kb.topics.iter().enumerate() {
+            for lang in Lang::ALL {
+                let (stemmer, terms, stop) = match lang {
+                    Lang::En => (&stem_en, &mut terms_en, &stop_en),
+                    Lang::Es => (&stem_es, &mut terms_es, &stop_es),
+                };
+                for (text, w) in fields(topic, lang) {
+                    for word in normalize(&text) {
+                        if stop.contains(word.as_str()) {
+                            continue;
+                        }
+                        let stem = stemmer.stem(&word).into_owned();
+                        let next = weights.len() as u32;
+                        let id = *terms.entry(stem).or_insert(next);
+                        if id == next {
+                            weights.push(Vec::new());
+                        }
+                        let list = &mut weights[id as usize];
+                        match list.iter_mut().find(|(t, _)| *t as usize == ti) {
+                            Some(entry) => entry.1 = entry.1.max(w),
+                            None => list.push((ti as u16, w)),
+                        }
+                        if w >= W_KEYWORD && word.chars().count() >= 5 {
+                            let next = surfaces.len() as u32;
+                            let sid = *surface_ids.entry(word.clone()).or_insert(next);
+                            if sid == next {
+                                surfaces.push(Surface { word, en: false, es: false });
+                            }
+                            let s = &mut surfaces[sid as usize];
+                            match lang {
+                                Lang::En => s.en = true,
+                                Lang::Es => s.es = true,
+                            }
+                        }
+                    }
+                }
+                // The two languages' phrase ids share one space: Spanish ones carry the top bit.
+                let (vocab, tag) = match lang {
+                    Lang::En => (&mut phrase_vocab_en, 0),
+                    Lang::Es => (&mut phrase_vocab_es, 1 << 31),
+                };
+                for p in topic.phrases.get(lang) {
+                    let words: Vec<u32> = normalize(p)
+                        .iter()
+                        .map(|w| {
+                            let next = vocab.len() as u32 | tag;
+                            *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next)
+                        })
+                        .collect();
+                    if words.len() >= 2 {
+                        phrases.push(Phrase { topic: ti, words });
+                    }
+                }
+            }
+        }
+
+        let n = n_topics.max(1) as f32;
+        let idf: Vec<f32> = weights
+            .iter()
+            .map(|p| {
+                let df = p.len() as f32;
+                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        let max_idf = (1.0 + (n - 0.5) / 1.5f32).ln();
+        let mut post_start = Vec::with_capacity(weights.len() + 1);
+        let mut postings = Vec::new();
+        for p in &weights {
+            post_start.push(postings.len() as u32);
+            postings.extend_from_slice(p);
+        }
+        post_start.push(postings.len() as u32);
+
+        let mut deletes: IdMap<Vec<u32>> = IdMap::default();
+        let mut chars = Vec::new();
+        for (sid, s) in surfaces.iter().enumerate() {
+            chars.clear();
+            chars.extend(s.word.chars());
+            for_each_deletion(&chars, allowed_distance(chars.len()), &mut |h| {
+                let list = deletes.entry(h).or_default();
+                if list.last() != Some(&(sid as u32)) {
+                    list.push(sid as u32);
+                }
+            });
+        }
+
+        let mut phrases_by_first: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (pi, p) in phrases.iter().enumerate() {
+            phrases_by_first.entry(p.words[0]).or_default().push(pi as u32);
+        }
+
+        Matcher {
+            n_topics,
+            stem_en,
+            stem_es,
+            terms_en,
+            terms_es,
+            idf,
+            post_start,
+            postings,
+            unknown_idf: max_idf * UNKNOWN_SHARE,
+            surfaces,
+            surface_ids,
+            deletes,
+            phrase_vocab_en,
+            phrase_vocab_es,
+            phrases,
+            phrases_by_first,
+            stop_en,
+            stop_es,
+        }
+    }
+
+    /// The vocabulary word closest to `word` within the allowed edit distance, if any.
+    fn correct(&self, word: &str) -> Option<&Surface> {
+        let chars: Vec<char> = word.chars().collect();
+        let max = allowed_distance(chars.len());
+        if max == 0 {
+            return None;
+        }
+        let mut best: Option<(usize, u32)> = None;
+        for_each_deletion(&chars, max, &mut |h| {
+            let Some(list) = self.deletes.get(&h) else { return };
+            for &sid in list {
+                let cand = &self.surfaces[sid as usize].word;
+                let limit = allowed_distance(chars.len().min(cand.chars().count()));
+                let d = strsim::damerau_levenshtein(word, cand);
+                if d <= limit && best.is_none_or(|(bd, bs)| d < bd || (d == bd && sid < bs)) {
+                    best = Some((d, sid));
+                }
+            }
+        });
+        best.map(|(_, sid)| &self.surfaces[sid as usize])
+    }
+
+    fn postings(&self, term: u32) -> &[(u16, f32)] {
+        let t = term as usize;
+        &self.postings[self.post_start[t] as usize..self.post_start[t + 1] as usize]
+    }
+
+    /// Matches a question. `hint` is the language to assume when the text gives no clear signal.
+    pub fn find(&self, text: &str, hint: Option<Lang>) -> Match {
+        let words = normalize(text);
+        let mut votes_en = 0.0f32;
+        let mut votes_es = 0.0f32;
+        if text.chars().take(MAX_CHARS).any(|c| SPANISH_MARKS.contains(&c.to_lowercase().next().unwrap_or(c))) {
+            votes_es += 1.5;
+        }
+
+        let mut scores = vec![0.0f32; self.n_topics];
+        let mut token_best = vec![0.0f32; self.n_topics];
+        let mut mass = 0.0f32;
+        let mut phrase_en: Vec<Option<u32>> = Vec::with_capacity(words.len());
+        let mut phrase_es: Vec<Option<u32>> = Vec::with_capacity(words.len());
+
+        for word in &words {
+            let is_en_stop = self.stop_en.contains(word.as_str());
+            let is_es_stop = self.stop_es.contains(word.as_str());
+            if is_en_stop && !is_es_stop {
+                votes_en += 1.0;
+            } else if is_es_stop && !is_en_stop {
+                votes_es += 1.0;
+            }
+
+            let mut en_stem = self.stem_en.stem(word);
+            let mut es_stem = self.stem_es.stem(word);
+            let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
+            let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
+            let mut factor = 1.0;
+            let known_surface = self.surface_ids.contains_key(word.as_str());
+            if term_en.is_none() && term_es.is_none() && !is_en_stop && !is_es_stop && !known_surface {
+                if let Some(s) = self.correct(word) {
+                    factor = TYPO_FACTOR;
+                    en_stem = self.stem_en.stem(&s.word);
+                    es_stem = self.stem_es.stem(&s.word);
+                    term_en = if s.en { self.terms_en.get(en_stem.as_ref()).copied() } else { None };
+                    term_es = if s.es { self.terms_es.get(es_stem.as_ref()).copied() } else { None };
+                }
+            }
+            phrase_en.push(self.phrase_vocab_en.get(en_stem.as_ref()).copied());
+            phrase_es.push(self.phrase_vocab_es.get(es_stem.as_ref()).copied());
+
+            if is_en_stop || is_es_stop {
+                continue;
+            }
+            match (term_en, term_es) {
+                (Some(_), None) => votes_en += 0.5,
+                (None, Some(_)) => votes_es += 0.5,
+                _ => {}
+            }
+            if term_en.is_none() && term_es.is_none() {
+                mass += self.unknown_idf;
+                continue;
+            }
+            let mut token_mass = 0.0f32;
+            token_best.iter_mut().for_each(|s| *s = 0.0);
+            for term in [term_en, term_es].into_iter().flatten() {
+                let idf = self.idf[term as usize];
+                token_mass = token_mass.max(idf);
+                for &(topic, w) in self.postings(term) {
+                    let s = &mut token_best[topic as usize];
+                    *s = s.max(idf * w * factor);
+                }
+            }
+            mass += token_mass;
+            for (total, best) in scores.iter_mut().zip(&token_best) {
+                *total += best;
+            }
+        }
+
+        let mut bonus = vec![0.0f32; self.n_topics];
+        for ids in [&phrase_en, &phrase_es] {
+            self.phrase_bonus(ids, &mut bonus);
+        }
+
+        let lang = if votes_es > votes_en {
+            Lang::Es
+        } else if votes_en > votes_es {
+            Lang::En
+        } else {
+            hint.unwrap_or(Lang::En)
+        };
+
+        // Rank on the raw score; the confidence is the share of the question the topic explains.
+        let mut ranked: Vec<(usize, f32)> =
+            (0..self.n_topics).map(|t| (t, scores[t] + bonus[t])).filter(|(_, s)| *s > 0.0).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let conf = |t: usize| ((scores[t] + bonus[t]) / (mass + bonus[t])).min(1.0);
+
+        let Some(&(best, best_raw)) = ranked.first() else {
+            return Match { confidence: Confidence::None, best: None, runner_ups: Vec::new(), lang };
+        };
+        let best_conf = conf(best);
+        let runner_ups: Vec<Scored> = ranked
+            .iter()
+            .skip(1)
+            .take(3)
+            .filter(|(_, raw)| *raw >= 0.4 * best_raw)
+            .map(|&(topic, _)| Scored { topic, score: conf(topic) })
+            .collect();
+        let ambiguous = ranked.get(1).is_some_and(|&(_, raw)| raw > best_raw * (1.0 - AMBIGUOUS));
+        let confidence = if best_conf >= CONFIDENT && !ambiguous {
+            Confidence::Confident
+        } else if best_conf >= WEAK {
+            Confidence::Weak
+        } else {
+            Confidence::None
+        };
+        Match { confidence, best: Some(Scored { topic: best, score: best_conf }), runner_ups, lang }
+    }
+
+    fn phrase_bonus(&self, ids: &[Option<u32>], bonus: &mut [f32]) {
+        for start in 0..ids.len() {
+            let Some(first) = ids[start] else { continue };
+            let Some(candidates) = self.phrases_by_first.get(&first) else { continue };
+            for &pi in candidates {
+                let p = &self.phrases[pi as usize];
+                let end = start + p.words.len();
+                if end <= ids.len() && p.words.iter().zip(&ids[start..end]).all(|(w, id)| Some(*w) == *id) {
+                    bonus[p.topic] += PHRASE_BONUS * p.words.len() as f32;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_accents_and_drops_punctuation() {
+        assert_eq!(normalize("¿Dónde está la OFICINA? 🙂"), vec!["donde", "esta", "la", "oficina"]);
+        assert_eq!(normalize("what's"), vec!["whats"]);
+        assert_eq!(normalize("señor"), vec!["senor"]);
+        assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());
+    }
+
+    #[test]
+    fn distance_rules() {
+        assert_eq!(allowed_distance(4), 0);
+        assert_eq!(allowed_distance(5), 1);
+        assert_eq!(allowed_distance(8), 2);
+    }
+}
