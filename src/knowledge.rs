@@ -578,6 +578,14 @@ fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
             if kw.iter().all(|k| k.trim().is_empty()) {
                 problems.push(Problem::new(file, format!("{what}: empty {lang} keyword list")));
             }
+            for phrase in t.phrases.get(lang) {
+                if phrase.split_whitespace().count() > crate::matching::MAX_PHRASE_WORDS {
+                    problems.push(Problem::new(
+                        file,
+                        format!("{what}: phrase '{phrase}' has more than {} words", crate::matching::MAX_PHRASE_WORDS),
+                    ));
+                }
+            }
             for p in placeholders(t.answer.get(lang)) {
                 if !PLACEHOLDERS.contains(&p) {
                     problems.push(Problem::new(

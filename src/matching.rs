@@ -22,45 +22,99 @@ use crate::knowledge::{Knowledge, Lang, Topic};
 /// the time per message bounded whatever is pasted in.
 const MAX_CHARS: usize = 600;
 const MAX_TOKENS: usize = 48;
+/// Longer phrases are refused by validation; the matcher tracks covered words in a `u64`.
+pub const MAX_PHRASE_WORDS: usize = 8;
 
 /// Field weights: what a keyword or title word says about a topic, against a word that merely
 /// occurs in its answer.
+const W_TITLE: f32 = 1.2;
 const W_KEYWORD: f32 = 1.0;
 const W_ANSWER: f32 = 0.3;
 /// A typo-corrected word counts a little less than one typed right.
 const TYPO_FACTOR: f32 = 0.85;
-/// Bonus per word of a matched phrase, in idf units.
+/// Bonus per word of a matched phrase, in idf units; stop words in a phrase count less.
 const PHRASE_BONUS: f32 = 0.9;
+const PHRASE_STOP_BONUS: f32 = 0.3;
+/// Weight of a match in the other language than the question's, when the language is clear.
+const OTHER_LANGUAGE: f32 = 0.5;
 /// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
-const UNKNOWN_SHARE: f32 = 0.8;
+const UNKNOWN_SHARE: f32 = 1.3;
 
 /// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
-pub const CONFIDENT: f32 = 0.55;
+pub const CONFIDENT: f32 = 0.52;
 pub const WEAK: f32 = 0.34;
-/// A best topic whose lead over the runner-up is smaller than this share is only a suggestion.
+/// A best topic whose lead over the runner-up is smaller than this share is only a suggestion,
+/// unless its confidence is at least `UNAMBIGUOUS`.
 const AMBIGUOUS: f32 = 0.06;
+const UNAMBIGUOUS: f32 = 0.75;
+/// A confident answer needs at least this raw score: one word from an answer's text is not enough.
+const MIN_RAW: f32 = 1.0;
 
+/// Function words, question words and chat fillers: they say nothing about the topic (phrases
+/// still use them) and nothing against it either.
 const EN_STOP: &[&str] = &[
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "anyone", "are", "as", "at", "be",
-    "because", "been", "being", "both", "but", "by", "can", "cant", "could", "d", "did", "do", "does", "doing",
-    "dont", "each", "for", "from", "get", "getting", "got", "had", "has", "have", "having", "he", "hello", "her",
-    "here", "hey", "hi", "him", "his", "how", "i", "id", "if", "im", "in", "into", "is", "it", "its", "ive",
-    "just", "know", "let", "ll", "m", "may", "me", "might", "must", "my", "myself", "of", "ok", "okay", "on",
-    "or", "our", "please", "pls", "plz", "re", "really", "s", "she", "should", "so", "some", "t", "tell",
-    "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they", "this",
-    "those", "to", "u", "ur", "ve", "very", "want", "was", "we", "were", "what", "whats", "when", "where",
-    "which", "who", "why", "will", "with", "would", "you", "your",
+    "a", "about", "actually", "after", "general", "kind", "again", "all", "already", "also", "am", "an", "and", "any", "anyone",
+    "anything", "are", "as", "at", "available", "be", "because", "been", "being", "both", "but", "by", "can",
+    "could", "currently", "d", "did", "do", "does", "doing", "each", "exact", "exactly", "for", "from", "get",
+    "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "he", "hello", "her", "here", "hey",
+    "hi", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "ll", "m",
+    "may", "me", "might", "must", "my", "myself", "not", "of", "ok", "okay", "on", "or", "our", "please",
+    "possible", "re", "really", "s", "she", "should", "so", "some", "someone", "something", "still", "sure",
+    "t", "tell", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
+    "this", "those", "to", "ve", "very", "want", "was", "we", "went", "were", "what", "when", "where", "which",
+    "who", "why", "will", "with", "without", "would", "you", "your",
 ];
 
 const ES_STOP: &[&str] = &[
-    "a", "al", "algo", "ante", "antes", "aqui", "ahi", "alla", "como", "con", "cual", "cuales", "cuando",
-    "de", "del", "donde", "el", "ella", "ellos", "en", "entre", "era", "eres", "es", "esa", "ese", "eso",
-    "esta", "estan", "estas", "este", "esto", "estos", "estoy", "favor", "fue", "gracias", "ha", "hago",
-    "hay", "hola", "la", "las", "le", "les", "lo", "los", "mas", "me", "mi", "mis", "muy", "ni", "no", "nos",
-    "o", "oye", "para", "pero", "por", "porque", "puedo", "puede", "pueden", "que", "quien", "quiero", "se",
-    "ser", "si", "sin", "sobre", "soy", "su", "sus", "tambien", "te", "tengo", "tiene", "tienen", "tu", "tus",
-    "un", "una", "uno", "unos", "unas", "y", "ya", "yo",
+    "a", "al", "algo", "alguien", "ante", "antes", "aqui", "ahi", "alla", "aun", "buenas", "bueno", "buenos",
+    "como", "con", "cual", "cuales", "cuando", "de", "del", "disponible", "donde", "el", "ella", "ellos", "en",
+    "entre", "era", "eres", "es", "esa", "ese", "eso", "esta", "estan", "estas", "este", "esto", "estos",
+    "estoy", "exactamente", "favor", "fue", "gracias", "ha", "hago", "hay", "hola", "ir", "la", "las", "le",
+    "les", "lo", "los", "mas", "me", "mi", "mis", "muy", "ni", "no", "nos", "o", "oye", "para", "pero", "por", "porfa", "porfavor",
+    "porque", "puedo", "puede", "pueden", "que", "quien", "quiero", "se", "ser", "si", "sin", "sobre", "soy",
+    "su", "sus", "tambien", "tardes", "te", "tengo", "tiene", "tienen", "todavia", "tu", "tus", "un", "una",
+    "uno", "unos", "unas", "va", "vamos", "voy", "y", "ya", "yo",
 ];
+
+/// Chat shorthand and contractions (apostrophes are already gone), spelled out.
+const EXPANSIONS: &[(&str, &[&str])] = &[
+    ("whats", &["what", "is"]),
+    ("wheres", &["where", "is"]),
+    ("hows", &["how", "is"]),
+    ("whens", &["when", "is"]),
+    ("whos", &["who", "is"]),
+    ("theres", &["there", "is"]),
+    ("dont", &["do", "not"]),
+    ("doesnt", &["does", "not"]),
+    ("cant", &["can", "not"]),
+    ("isnt", &["is", "not"]),
+    ("im", &["i", "am"]),
+    ("ive", &["i", "have"]),
+    ("u", &["you"]),
+    ("ur", &["your"]),
+    ("r", &["are"]),
+    ("pls", &["please"]),
+    ("plz", &["please"]),
+    ("q", &["que"]),
+    ("xq", &["porque"]),
+    ("pq", &["porque"]),
+    ("tb", &["tambien"]),
+];
+
+/// Words that say a question is about this office but not which topic: every topic is about the
+/// INM office in Mexico City. They neither score nor count against a topic.
+const DOMAIN: &[&str] = &[
+    "inm", "instituto", "nacional", "migracion", "migratoria", "immigration", "migration", "office", "offices",
+    "oficina", "oficinas", "mexico", "city", "ciudad", "cdmx", "df",
+];
+
+/// Phrases match across articles and domain words: "where is the office" also reads
+/// "where's the INM office".
+fn skipped_in_phrases(word: &str) -> bool {
+    ARTICLES.contains(&word) || DOMAIN.contains(&word)
+}
+
+const ARTICLES: &[&str] = &["the", "a", "an", "el", "la", "los", "las", "un", "una"];
 
 /// Letters and marks that only Spanish uses among the two languages.
 const SPANISH_MARKS: &[char] = &['ñ', 'á', 'é', 'í', 'ó', 'ú', 'ü', '¿', '¡'];
@@ -128,6 +182,27 @@ impl Hasher for IdHasher {
 
 type IdMap<V> = HashMap<u64, V, BuildHasherDefault<IdHasher>>;
 
+/// One word of a question, read against the vocabulary.
+struct Token {
+    stop_en: bool,
+    stop_es: bool,
+    term_en: Option<u32>,
+    term_es: Option<u32>,
+    /// Below 1 when the word was typo-corrected.
+    factor: f32,
+    phrase_en: Option<u32>,
+    phrase_es: Option<u32>,
+}
+
+impl Token {
+    fn phrase(&self, lang: Lang) -> Option<u32> {
+        match lang {
+            Lang::En => self.phrase_en,
+            Lang::Es => self.phrase_es,
+        }
+    }
+}
+
 struct Phrase {
     topic: usize,
     /// Phrase-vocabulary ids of its words (stop words included), in order.
@@ -176,23 +251,32 @@ pub fn normalize(text: &str) -> Vec<String> {
         if c.is_alphanumeric() {
             cur.push(c);
         } else if c == '\'' || c == '’' {
-            // "what's" and "don't" stay one word, as the stop lists spell them.
+            // "what's" and "don't" stay one word, then `EXPANSIONS` spells them out.
         } else if !cur.is_empty() {
-            out.push(std::mem::take(&mut cur));
-            if out.len() == MAX_TOKENS {
+            push_word(&mut out, std::mem::take(&mut cur));
+            if out.len() >= MAX_TOKENS {
+                out.truncate(MAX_TOKENS);
                 return out;
             }
         }
     }
     if !cur.is_empty() {
-        out.push(cur);
+        push_word(&mut out, cur);
     }
+    out.truncate(MAX_TOKENS);
     out
+}
+
+fn push_word(out: &mut Vec<String>, word: String) {
+    match EXPANSIONS.iter().find(|(w, _)| *w == word) {
+        Some((_, full)) => out.extend(full.iter().map(|w| w.to_string())),
+        None => out.push(word),
+    }
 }
 
 /// All the text the matcher indexes for a topic in one language, as (text, weight) pairs.
 fn fields(t: &Topic, lang: Lang) -> Vec<(String, f32)> {
-    let mut v = vec![(t.title.get(lang).clone(), W_KEYWORD)];
+    let mut v = vec![(t.title.get(lang).clone(), W_TITLE)];
     v.extend(t.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)));
     v.extend(t.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
     v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
@@ -292,7 +376,7 @@ impl Matcher {
                 };
                 for (text, w) in fields(topic, lang) {
                     for word in normalize(&text) {
-                        if stop.contains(word.as_str()) {
+                        if stop.contains(word.as_str()) || DOMAIN.contains(&word.as_str()) {
                             continue;
                         }
                         let stem = stemmer.stem(&word).into_owned();
@@ -328,12 +412,13 @@ impl Matcher {
                 for p in topic.phrases.get(lang) {
                     let words: Vec<u32> = normalize(p)
                         .iter()
+                        .filter(|w| !skipped_in_phrases(w))
                         .map(|w| {
                             let next = vocab.len() as u32 | tag;
                             *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next)
                         })
                         .collect();
-                    if words.len() >= 2 {
+                    if (2..=MAX_PHRASE_WORDS).contains(&words.len()) {
                         phrases.push(Phrase { topic: ti, words });
                     }
                 }
@@ -344,7 +429,9 @@ impl Matcher {
         let idf: Vec<f32> = weights
             .iter()
             .map(|p| {
-                let df = p.len() as f32;
+                // A word that only appears in other topics' answers says less against this one
+                // than a keyword of theirs would: weigh document frequency by field weight.
+                let df: f32 = p.iter().map(|(_, w)| w.min(1.0)).sum();
                 (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
             })
             .collect();
@@ -397,26 +484,36 @@ impl Matcher {
         }
     }
 
-    /// The vocabulary word closest to `word` within the allowed edit distance, if any.
-    fn correct(&self, word: &str) -> Option<&Surface> {
+    /// The vocabulary words closest to `word` within the allowed edit distance: the best English
+    /// one and the best Spanish one (only those at the smallest distance found).
+    fn correct(&self, word: &str) -> (Option<&Surface>, Option<&Surface>) {
         let chars: Vec<char> = word.chars().collect();
         let max = allowed_distance(chars.len());
         if max == 0 {
-            return None;
+            return (None, None);
         }
-        let mut best: Option<(usize, u32)> = None;
+        // (distance, surface id) of the best candidate per language.
+        let mut best_en: Option<(usize, u32)> = None;
+        let mut best_es: Option<(usize, u32)> = None;
         for_each_deletion(&chars, max, &mut |h| {
             let Some(list) = self.deletes.get(&h) else { return };
             for &sid in list {
-                let cand = &self.surfaces[sid as usize].word;
-                let limit = allowed_distance(chars.len().min(cand.chars().count()));
-                let d = strsim::damerau_levenshtein(word, cand);
-                if d <= limit && best.is_none_or(|(bd, bs)| d < bd || (d == bd && sid < bs)) {
-                    best = Some((d, sid));
+                let s = &self.surfaces[sid as usize];
+                let limit = allowed_distance(chars.len().min(s.word.chars().count()));
+                let d = strsim::damerau_levenshtein(word, &s.word);
+                if d > limit {
+                    continue;
+                }
+                for (has, best) in [(s.en, &mut best_en), (s.es, &mut best_es)] {
+                    if has && best.is_none_or(|(bd, bs)| d < bd || (d == bd && sid < bs)) {
+                        *best = Some((d, sid));
+                    }
                 }
             }
         });
-        best.map(|(_, sid)| &self.surfaces[sid as usize])
+        let min = best_en.iter().chain(&best_es).map(|(d, _)| *d).min();
+        let pick = |b: Option<(usize, u32)>| b.filter(|(d, _)| Some(*d) == min).map(|(_, sid)| &self.surfaces[sid as usize]);
+        (pick(best_en), pick(best_es))
     }
 
     fn postings(&self, term: u32) -> &[(u16, f32)] {
@@ -426,6 +523,18 @@ impl Matcher {
 
     /// Matches a question. `hint` is the language to assume when the text gives no clear signal.
     pub fn find(&self, text: &str, hint: Option<Lang>) -> Match {
+        self.find_traced(text, hint, None)
+    }
+
+    /// Like `find`, and says how each word was read and how the top topics scored, for people
+    /// tuning the knowledge base (`inm-bot ask --explain`).
+    pub fn explain(&self, text: &str, hint: Option<Lang>, kb: &Knowledge) -> (Match, Vec<String>) {
+        let mut trace = Vec::new();
+        let m = self.find_traced(text, hint, Some((&mut trace, kb)));
+        (m, trace)
+    }
+
+    fn find_traced(&self, text: &str, hint: Option<Lang>, mut trace: Option<(&mut Vec<String>, &Knowledge)>) -> Match {
         let words = normalize(text);
         let mut votes_en = 0.0f32;
         let mut votes_es = 0.0f32;
@@ -433,72 +542,18 @@ impl Matcher {
             votes_es += 1.5;
         }
 
-        let mut scores = vec![0.0f32; self.n_topics];
-        let mut token_best = vec![0.0f32; self.n_topics];
-        let mut mass = 0.0f32;
-        let mut phrase_en: Vec<Option<u32>> = Vec::with_capacity(words.len());
-        let mut phrase_es: Vec<Option<u32>> = Vec::with_capacity(words.len());
-
-        for word in &words {
-            let is_en_stop = self.stop_en.contains(word.as_str());
-            let is_es_stop = self.stop_es.contains(word.as_str());
-            if is_en_stop && !is_es_stop {
-                votes_en += 1.0;
-            } else if is_es_stop && !is_en_stop {
-                votes_es += 1.0;
-            }
-
-            let mut en_stem = self.stem_en.stem(word);
-            let mut es_stem = self.stem_es.stem(word);
-            let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
-            let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
-            let mut factor = 1.0;
-            let known_surface = self.surface_ids.contains_key(word.as_str());
-            if term_en.is_none() && term_es.is_none() && !is_en_stop && !is_es_stop && !known_surface {
-                if let Some(s) = self.correct(word) {
-                    factor = TYPO_FACTOR;
-                    en_stem = self.stem_en.stem(&s.word);
-                    es_stem = self.stem_es.stem(&s.word);
-                    term_en = if s.en { self.terms_en.get(en_stem.as_ref()).copied() } else { None };
-                    term_es = if s.es { self.terms_es.get(es_stem.as_ref()).copied() } else { None };
-                }
-            }
-            phrase_en.push(self.phrase_vocab_en.get(en_stem.as_ref()).copied());
-            phrase_es.push(self.phrase_vocab_es.get(es_stem.as_ref()).copied());
-
-            if is_en_stop || is_es_stop {
-                continue;
-            }
-            match (term_en, term_es) {
-                (Some(_), None) => votes_en += 0.5,
-                (None, Some(_)) => votes_es += 0.5,
+        // First read every word: stop word or not, its terms in each language (after typo
+        // correction), its phrase ids; and count the language signals.
+        let tokens: Vec<Token> = words.iter().map(|w| self.read(w)).collect();
+        for t in &tokens {
+            match (t.stop_en, t.stop_es, t.term_en.is_some(), t.term_es.is_some()) {
+                (true, false, ..) => votes_en += 1.0,
+                (false, true, ..) => votes_es += 1.0,
+                (false, false, true, false) => votes_en += 0.5,
+                (false, false, false, true) => votes_es += 0.5,
                 _ => {}
             }
-            if term_en.is_none() && term_es.is_none() {
-                mass += self.unknown_idf;
-                continue;
-            }
-            let mut token_mass = 0.0f32;
-            token_best.iter_mut().for_each(|s| *s = 0.0);
-            for term in [term_en, term_es].into_iter().flatten() {
-                let idf = self.idf[term as usize];
-                token_mass = token_mass.max(idf);
-                for &(topic, w) in self.postings(term) {
-                    let s = &mut token_best[topic as usize];
-                    *s = s.max(idf * w * factor);
-                }
-            }
-            mass += token_mass;
-            for (total, best) in scores.iter_mut().zip(&token_best) {
-                *total += best;
-            }
         }
-
-        let mut bonus = vec![0.0f32; self.n_topics];
-        for ids in [&phrase_en, &phrase_es] {
-            self.phrase_bonus(ids, &mut bonus);
-        }
-
         let lang = if votes_es > votes_en {
             Lang::Es
         } else if votes_en > votes_es {
@@ -506,26 +561,105 @@ impl Matcher {
         } else {
             hint.unwrap_or(Lang::En)
         };
+        // A word that only matches in the other language is often a false friend ("form" is not
+        // "formarse"): with a clear language signal it counts less.
+        let clear = (votes_en - votes_es).abs() >= 1.0;
+        let lang_weight = |l: Lang| if clear && l != lang { OTHER_LANGUAGE } else { 1.0 };
 
-        // Rank on the raw score; the confidence is the share of the question the topic explains.
-        let mut ranked: Vec<(usize, f32)> =
-            (0..self.n_topics).map(|t| (t, scores[t] + bonus[t])).filter(|(_, s)| *s > 0.0).collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut scores = vec![0.0f32; self.n_topics];
+        let mut token_best = vec![0.0f32; self.n_topics];
+        let mut mass = 0.0f32;
+        for (word, t) in words.iter().zip(&tokens) {
+            if let Some((tr, _)) = trace.as_mut() {
+                let idf = |term: Option<u32>| term.map(|x| format!("{:.2}", self.idf[x as usize]));
+                tr.push(if t.stop_en || t.stop_es {
+                    format!("{word}: stop word")
+                } else {
+                    format!(
+                        "{word}: en {:?} es {:?}{}",
+                        idf(t.term_en),
+                        idf(t.term_es),
+                        if t.factor < 1.0 { " (typo-corrected)" } else { "" }
+                    )
+                });
+            }
+            if t.stop_en || t.stop_es {
+                continue;
+            }
+            if t.term_en.is_none() && t.term_es.is_none() {
+                mass += self.unknown_idf;
+                continue;
+            }
+            token_best.iter_mut().for_each(|s| *s = 0.0);
+            for (term, l) in [(t.term_en, Lang::En), (t.term_es, Lang::Es)] {
+                let Some(term) = term else { continue };
+                let idf = self.idf[term as usize];
+                let k = t.factor * lang_weight(l);
+                for &(topic, w) in self.postings(term) {
+                    let s = &mut token_best[topic as usize];
+                    *s = s.max(idf * w * k);
+                }
+            }
+            // A word weighs what the topic it says most about would get from it.
+            mass += token_best.iter().copied().fold(0.0, f32::max);
+            for (total, best) in scores.iter_mut().zip(&token_best) {
+                *total += best;
+            }
+        }
+
+        // Each word of the question counts once towards a topic's phrase bonus, however many of
+        // its phrases (or their stemmed variants) cover it; stop words count less.
+        let mut covered = vec![0u64; self.n_topics];
+        for l in Lang::ALL {
+            let ids: Vec<(usize, Option<u32>)> = words
+                .iter()
+                .zip(&tokens)
+                .enumerate()
+                .filter(|(_, (w, _))| !skipped_in_phrases(w))
+                .map(|(i, (_, t))| (i, t.phrase(l)))
+                .collect();
+            self.phrase_cover(&ids, &mut covered);
+        }
+        let stop_mask: u64 = tokens.iter().enumerate().filter(|(_, t)| t.stop_en || t.stop_es).map(|(i, _)| 1u64 << i).sum();
+        let bonus: Vec<f32> = covered
+            .iter()
+            .map(|c| {
+                PHRASE_BONUS * (c & !stop_mask).count_ones() as f32 + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
+            })
+            .collect();
+
+        // The confidence is the share of the question the topic explains; rank on it, then on
+        // the raw score (several topics can explain everything).
         let conf = |t: usize| ((scores[t] + bonus[t]) / (mass + bonus[t])).min(1.0);
+        let mut ranked: Vec<(usize, f32, f32)> = (0..self.n_topics)
+            .map(|t| (t, conf(t), scores[t] + bonus[t]))
+            .filter(|(_, _, raw)| *raw > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+        if let Some((t, kb)) = trace.as_mut() {
+            t.push(format!("question mass {mass:.2}; language votes en {votes_en} es {votes_es}"));
+            for &(topic, c, raw) in ranked.iter().take(5) {
+                t.push(format!(
+                    "  {:<22} words {:.2} + phrases {:.2} = {raw:.2}  confidence {c:.2}",
+                    kb.topics[topic].id, scores[topic], bonus[topic]
+                ));
+            }
+        }
 
-        let Some(&(best, best_raw)) = ranked.first() else {
+        let Some(&(best, best_conf, best_raw)) = ranked.first() else {
             return Match { confidence: Confidence::None, best: None, runner_ups: Vec::new(), lang };
         };
-        let best_conf = conf(best);
         let runner_ups: Vec<Scored> = ranked
             .iter()
             .skip(1)
             .take(3)
-            .filter(|(_, raw)| *raw >= 0.4 * best_raw)
-            .map(|&(topic, _)| Scored { topic, score: conf(topic) })
+            .filter(|(_, c, _)| *c >= 0.5 * best_conf)
+            .map(|&(topic, score, _)| Scored { topic, score })
             .collect();
-        let ambiguous = ranked.get(1).is_some_and(|&(_, raw)| raw > best_raw * (1.0 - AMBIGUOUS));
-        let confidence = if best_conf >= CONFIDENT && !ambiguous {
+        let ambiguous = best_conf < UNAMBIGUOUS
+            && ranked.get(1).is_some_and(|&(_, c, raw)| c > best_conf * (1.0 - AMBIGUOUS) && raw > best_raw * (1.0 - AMBIGUOUS));
+        let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
+        let confidence = if best_conf >= CONFIDENT && enough && !ambiguous {
             Confidence::Confident
         } else if best_conf >= WEAK {
             Confidence::Weak
@@ -535,15 +669,55 @@ impl Matcher {
         Match { confidence, best: Some(Scored { topic: best, score: best_conf }), runner_ups, lang }
     }
 
-    fn phrase_bonus(&self, ids: &[Option<u32>], bonus: &mut [f32]) {
+    /// How one word of a question reads against the vocabulary.
+    fn read(&self, word: &str) -> Token {
+        let is_domain = DOMAIN.contains(&word);
+        let stop_en = is_domain || self.stop_en.contains(word);
+        let stop_es = is_domain || self.stop_es.contains(word);
+        let mut en_stem = self.stem_en.stem(word);
+        let mut es_stem = self.stem_es.stem(word);
+        let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
+        let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
+        let mut factor = 1.0;
+        let known = term_en.is_some() || term_es.is_some() || self.surface_ids.contains_key(word);
+        if !known && !stop_en && !stop_es {
+            let (en, es) = self.correct(word);
+            if let Some(s) = en {
+                en_stem = self.stem_en.stem(&s.word);
+                term_en = self.terms_en.get(en_stem.as_ref()).copied();
+            }
+            if let Some(s) = es {
+                es_stem = self.stem_es.stem(&s.word);
+                term_es = self.terms_es.get(es_stem.as_ref()).copied();
+            }
+            if en.is_some() || es.is_some() {
+                factor = TYPO_FACTOR;
+            }
+        }
+        Token {
+            stop_en,
+            stop_es,
+            term_en,
+            term_es,
+            factor,
+            phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
+            phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
+        }
+    }
+
+    /// Marks, per topic, the question words its phrases cover. `ids` are the question's words
+    /// (articles and domain words left out) with their positions.
+    fn phrase_cover(&self, ids: &[(usize, Option<u32>)], covered: &mut [u64]) {
         for start in 0..ids.len() {
-            let Some(first) = ids[start] else { continue };
+            let Some(first) = ids[start].1 else { continue };
             let Some(candidates) = self.phrases_by_first.get(&first) else { continue };
             for &pi in candidates {
                 let p = &self.phrases[pi as usize];
                 let end = start + p.words.len();
-                if end <= ids.len() && p.words.iter().zip(&ids[start..end]).all(|(w, id)| Some(*w) == *id) {
-                    bonus[p.topic] += PHRASE_BONUS * p.words.len() as f32;
+                if end <= ids.len() && p.words.iter().zip(&ids[start..end]).all(|(w, (_, id))| Some(*w) == *id) {
+                    for (pos, _) in &ids[start..end] {
+                        covered[p.topic] |= 1u64 << pos;
+                    }
                 }
             }
         }
@@ -557,7 +731,7 @@ mod tests {
     #[test]
     fn normalize_folds_accents_and_drops_punctuation() {
         assert_eq!(normalize("¿Dónde está la OFICINA? 🙂"), vec!["donde", "esta", "la", "oficina"]);
-        assert_eq!(normalize("what's"), vec!["whats"]);
+        assert_eq!(normalize("what's"), vec!["what", "is"]);
         assert_eq!(normalize("señor"), vec!["senor"]);
         assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());
     }
