@@ -1,1 +1,48 @@
-fn main() {}
+//! Matcher benchmarks: the time to match one question (over the evaluation questions) and the
+//! time to load, validate and index the built-in knowledge base.
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use inm_bot::{Engine, eval};
+
+fn questions() -> Vec<String> {
+    let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/questions.tsv");
+    let own = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/more_questions.tsv");
+    let mut qs = Vec::new();
+    for f in [dev, own] {
+        if let Ok(text) = std::fs::read_to_string(&f) {
+            qs.extend(
+                eval::parse(&text)
+                    .expect("questions file")
+                    .into_iter()
+                    .map(|c| c.question),
+            );
+        }
+    }
+    assert!(!qs.is_empty(), "no questions found");
+    qs
+}
+
+fn bench(c: &mut Criterion) {
+    let engine = Engine::embedded().expect("built-in knowledge base");
+    let qs = questions();
+    let mut i = 0;
+    c.bench_function("match one question", |b| {
+        b.iter(|| {
+            i = (i + 1) % qs.len();
+            black_box(engine.matcher.find(black_box(&qs[i]), None))
+        })
+    });
+    c.bench_function("load and index the knowledge base", |b| {
+        b.iter(|| black_box(Engine::embedded().expect("valid")))
+    });
+    let kb = inm_bot::knowledge::load_embedded().unwrap();
+    c.bench_function("index only (matcher build)", |b| {
+        b.iter(|| black_box(inm_bot::matching::Matcher::new(&kb)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -73,15 +73,37 @@ impl Calendar {
             .closures
             .rules
             .iter()
-            .map(|r| (r.when.clone(), Closure { name: r.name.clone(), customary: r.customary }))
+            .map(|r| {
+                (
+                    r.when.clone(),
+                    Closure {
+                        name: r.name.clone(),
+                        customary: r.customary,
+                    },
+                )
+            })
             .collect();
         let dated = kb
             .closures
             .dated
             .iter()
-            .map(|d| (d.from, d.until.unwrap_or(d.from), Closure { name: d.name.clone(), customary: true }))
+            .map(|d| {
+                (
+                    d.from,
+                    d.until.unwrap_or(d.from),
+                    Closure {
+                        name: d.name.clone(),
+                        customary: true,
+                    },
+                )
+            })
             .collect();
-        Calendar { tz: kb.time_zone(), hours, rules, dated }
+        Calendar {
+            tz: kb.time_zone(),
+            hours,
+            rules,
+            dated,
+        }
     }
 
     pub fn time_zone(&self) -> Tz {
@@ -110,18 +132,32 @@ impl Calendar {
         let time = at.time();
         let ranges = self.hours_on(date.weekday());
         let reason = if ranges.is_empty() {
-            if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) { Reason::Weekend } else { Reason::NoHoursToday }
+            if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
+                Reason::Weekend
+            } else {
+                Reason::NoHoursToday
+            }
         } else if let Some(c) = self.closure_on(date) {
             Reason::Holiday(c.clone())
         } else if let Some(&(_, close)) = ranges.iter().find(|(o, c)| *o <= time && time < *c) {
             let next_change = self.local(date, close);
-            return Status { open: true, reason: Reason::Open, at, next_change };
+            return Status {
+                open: true,
+                reason: Reason::Open,
+                at,
+                next_change,
+            };
         } else if ranges.iter().any(|(o, _)| time < *o) {
             Reason::BeforeOpening
         } else {
             Reason::AfterClosing
         };
-        Status { open: false, reason, at, next_change: self.next_opening(at) }
+        Status {
+            open: false,
+            reason,
+            at,
+            next_change: self.next_opening(at),
+        }
     }
 
     /// The first opening strictly after `at`.
@@ -163,7 +199,11 @@ impl Calendar {
             if out.len() == limit {
                 break;
             }
-            out.push(UpcomingClosure { from: date, until: date, closure: c.clone() });
+            out.push(UpcomingClosure {
+                from: date,
+                until: date,
+                closure: c.clone(),
+            });
         }
         out
     }
@@ -184,7 +224,12 @@ pub fn occurrence(when: &When, year: i32) -> Option<NaiveDate> {
         When::Fixed { month, day } => NaiveDate::from_ymd_opt(year, month, day),
         When::NthWeekday { month, weekday, n } => NaiveDate::from_weekday_of_month_opt(year, month, weekday.into(), n),
         When::EasterOffset(days) => easter(year).map(|e| e + Duration::days(days)),
-        When::EveryYears { month, day, base_year, every } => {
+        When::EveryYears {
+            month,
+            day,
+            base_year,
+            every,
+        } => {
             if every > 0 && year >= base_year && (year - base_year) % every == 0 {
                 NaiveDate::from_ymd_opt(year, month, day)
             } else {
@@ -216,7 +261,7 @@ pub fn easter(year: i32) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::knowledge::{Day, load_embedded};
+    use crate::knowledge::Day;
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
@@ -237,14 +282,27 @@ mod tests {
         let fixed = When::Fixed { month: 9, day: 16 };
         assert!(falls_on(&fixed, d(2026, 9, 16)));
         assert!(!falls_on(&fixed, d(2026, 9, 15)));
-        let third_monday = When::NthWeekday { month: 3, weekday: Day::Mon, n: 3 };
+        let third_monday = When::NthWeekday {
+            month: 3,
+            weekday: Day::Mon,
+            n: 3,
+        };
         assert_eq!(occurrence(&third_monday, 2026), Some(d(2026, 3, 16)));
         assert_eq!(occurrence(&third_monday, 2027), Some(d(2027, 3, 15)));
-        let fifth = When::NthWeekday { month: 2, weekday: Day::Mon, n: 5 };
+        let fifth = When::NthWeekday {
+            month: 2,
+            weekday: Day::Mon,
+            n: 5,
+        };
         assert_eq!(occurrence(&fifth, 2026), None);
         let good_friday = When::EasterOffset(-2);
         assert_eq!(occurrence(&good_friday, 2026), Some(d(2026, 4, 3)));
-        let every6 = When::EveryYears { month: 10, day: 1, base_year: 2024, every: 6 };
+        let every6 = When::EveryYears {
+            month: 10,
+            day: 1,
+            base_year: 2024,
+            every: 6,
+        };
         assert!(falls_on(&every6, d(2030, 10, 1)));
         assert!(falls_on(&every6, d(2024, 10, 1)));
         assert!(!falls_on(&every6, d(2027, 10, 1)));

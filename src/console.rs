@@ -1,3 +1,217 @@
 //! The console front end: the same conversation as on Telegram, in a terminal, with no token.
+//! Reads one message per line and answers in plain text; checklist ticks live for the session.
 
-pub fn placeholder() {}
+use std::collections::{BTreeSet, HashMap};
+use std::io::{BufRead, Write};
+
+use chrono::{DateTime, Utc};
+
+use crate::engine::{Answer, Engine};
+use crate::knowledge::Lang;
+use crate::render::{self, Format};
+
+/// One console conversation's state.
+pub struct Console<'a> {
+    engine: &'a Engine,
+    lang: Option<Lang>,
+    /// The topics last offered as numbered choices ("Did you mean…"), so "2" picks the second.
+    offered: Vec<usize>,
+    /// The checklist on screen, for `/tick N`.
+    checklist: Option<usize>,
+    ticked: HashMap<usize, BTreeSet<String>>,
+}
+
+const HELP_EN: &str = "Ask me anything about the INM office in Mexico City, in English or Spanish.
+Commands: /hours  /address  /procedures  /checklist [procedure]  /advice  /language en|es
+          /tick N (tick item N of the checklist shown)  /quit";
+const HELP_ES: &str = "Pregúntame lo que quieras sobre la oficina del INM en la Ciudad de México, en español o inglés.
+Comandos: /hours  /address  /procedures  /checklist [trámite]  /advice  /language en|es
+          /tick N (marca el punto N de la lista)  /quit";
+
+impl<'a> Console<'a> {
+    pub fn new(engine: &'a Engine, lang: Option<Lang>) -> Self {
+        Console {
+            engine,
+            lang,
+            offered: Vec::new(),
+            checklist: None,
+            ticked: HashMap::new(),
+        }
+    }
+
+    fn lang(&self) -> Lang {
+        self.lang.unwrap_or(Lang::En)
+    }
+
+    /// Answers one line; `None` means the user asked to quit.
+    pub fn reply(&mut self, line: &str, now: DateTime<Utc>) -> Option<String> {
+        let line = line.trim();
+        if line.is_empty() {
+            return Some(String::new());
+        }
+        if let Some(cmd) = line.strip_prefix('/') {
+            let (name, arg) = cmd.split_once(char::is_whitespace).unwrap_or((cmd, ""));
+            return self.command(&name.to_ascii_lowercase(), arg.trim(), now);
+        }
+        if let Ok(n) = line.parse::<usize>()
+            && let Some(&topic) = n.checked_sub(1).and_then(|i| self.offered.get(i))
+        {
+            return Some(self.show_topic(topic, self.lang(), now));
+        }
+        let answer = self.engine.ask(line, self.lang);
+        Some(match &answer {
+            Answer::Topic { topic, lang, .. } => self.show_topic(*topic, *lang, now),
+            Answer::Suggestions { topics, lang, .. } => {
+                self.offered = topics.clone();
+                self.numbered(render::did_you_mean(*lang), topics, *lang)
+            }
+            Answer::Unknown { lang } => render::unknown(*lang, Format::Plain),
+        })
+    }
+
+    fn command(&mut self, name: &str, arg: &str, now: DateTime<Utc>) -> Option<String> {
+        let lang = self.lang();
+        let topic = |id: &str| self.engine.kb.topic_index(id);
+        let text = match name {
+            "quit" | "exit" | "q" => return None,
+            "start" | "help" => match lang {
+                Lang::En => HELP_EN.to_string(),
+                Lang::Es => HELP_ES.to_string(),
+            },
+            "language" | "idioma" => match arg.parse::<Lang>() {
+                Ok(l) => {
+                    self.lang = Some(l);
+                    match l {
+                        Lang::En => "Language set to English.".to_string(),
+                        Lang::Es => "Idioma: español.".to_string(),
+                    }
+                }
+                Err(_) => "Use /language en or /language es".to_string(),
+            },
+            "hours" | "address" | "advice" | "procedures" => match topic(name) {
+                Some(t) => self.show_topic(t, lang, now),
+                None => render::unknown(lang, Format::Plain),
+            },
+            "checklist" => {
+                let procedures = self.engine.checklist_topics();
+                let found = if arg.is_empty() {
+                    None
+                } else {
+                    self.engine.find_checklist(arg, self.lang)
+                };
+                match found {
+                    Some(t) => self.show_checklist(t, lang),
+                    None => {
+                        self.offered = procedures.clone();
+                        let title = match lang {
+                            Lang::En => "Which procedure? Type its number:",
+                            Lang::Es => "¿Qué trámite? Escribe su número:",
+                        };
+                        self.numbered(title, &procedures, lang)
+                    }
+                }
+            }
+            "tick" => match (self.checklist, arg.parse::<usize>()) {
+                (Some(t), Ok(n)) if n >= 1 && n <= self.engine.kb.topics[t].checklist.len() => {
+                    let id = self.engine.kb.topics[t].checklist[n - 1].id.clone();
+                    let set = self.ticked.entry(t).or_default();
+                    if !set.remove(&id) {
+                        set.insert(id);
+                    }
+                    self.show_checklist(t, lang)
+                }
+                _ => match lang {
+                    Lang::En => "Open a checklist first (/checklist), then /tick a number from it.".to_string(),
+                    Lang::Es => "Primero abre una lista (/checklist) y luego /tick con un número.".to_string(),
+                },
+            },
+            _ => match lang {
+                Lang::En => format!("Unknown command /{name}. {HELP_EN}"),
+                Lang::Es => format!("Comando desconocido /{name}. {HELP_ES}"),
+            },
+        };
+        Some(text)
+    }
+
+    fn show_topic(&mut self, topic: usize, lang: Lang, now: DateTime<Utc>) -> String {
+        self.offered.clear();
+        let has_checklist = !self.engine.kb.topics[topic].checklist.is_empty();
+        let mut text = render::topic(self.engine, topic, lang, now, Format::Plain, false);
+        if has_checklist {
+            self.checklist = Some(topic);
+            text.push_str("\n\n");
+            text.push_str(&self.checklist_body(topic, lang));
+        }
+        text
+    }
+
+    fn show_checklist(&mut self, topic: usize, lang: Lang) -> String {
+        self.checklist = Some(topic);
+        self.offered.clear();
+        format!(
+            "{}\n{}",
+            self.engine.kb.topics[topic].title.get(lang),
+            self.checklist_body(topic, lang)
+        )
+    }
+
+    fn checklist_body(&self, topic: usize, lang: Lang) -> String {
+        let empty = BTreeSet::new();
+        let ticked = self.ticked.get(&topic).unwrap_or(&empty);
+        let t = &self.engine.kb.topics[topic];
+        let mut out = String::new();
+        for (i, item) in t.checklist.iter().enumerate() {
+            let mark = if ticked.contains(&item.id) { "✅" } else { "☐" };
+            out.push_str(&format!("{:>2}. {mark} {}\n", i + 1, item.text(lang)));
+        }
+        out.push_str(&render::progress(ticked.len(), t.checklist.len(), lang));
+        out.push_str(match lang {
+            Lang::En => "   (/tick N to tick an item)",
+            Lang::Es => "   (/tick N para marcar un punto)",
+        });
+        out
+    }
+
+    fn numbered(&mut self, title: &str, topics: &[usize], lang: Lang) -> String {
+        self.offered = topics.to_vec();
+        let mut out = title.to_string();
+        for (i, t) in topics.iter().enumerate() {
+            out.push_str(&format!("\n  {}. {}", i + 1, self.engine.kb.topics[*t].title.get(lang)));
+        }
+        out
+    }
+}
+
+/// Runs a conversation over any input and output (a terminal, or pipes in tests).
+pub fn run(engine: &Engine, lang: Option<Lang>, input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
+    let mut console = Console::new(engine, lang);
+    let greeting = match lang.unwrap_or(Lang::En) {
+        Lang::En => "inm-bot console. Ask about the INM office in Mexico City (/help for commands, /quit to leave).",
+        Lang::Es => {
+            "Consola de inm-bot. Pregunta sobre la oficina del INM en la CDMX (/help para comandos, /quit para salir)."
+        }
+    };
+    writeln!(output, "{greeting}")?;
+    write!(output, "> ")?;
+    output.flush()?;
+    for line in input.lines() {
+        // A line that is not valid UTF-8 is answered like any other text, not fatal.
+        let line = match line {
+            Ok(l) => l,
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => String::from("?"),
+            Err(e) => return Err(e),
+        };
+        match console.reply(&line, Utc::now()) {
+            Some(text) => {
+                if !text.is_empty() {
+                    writeln!(output, "{text}\n")?;
+                }
+            }
+            None => break,
+        }
+        write!(output, "> ")?;
+        output.flush()?;
+    }
+    writeln!(output)?;
+    Ok(())
+}

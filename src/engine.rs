@@ -19,7 +19,12 @@ pub struct Engine {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// A confident match: answer with this topic; `related` are runner-ups worth offering.
-    Topic { topic: usize, lang: Lang, score: f32, related: Vec<usize> },
+    Topic {
+        topic: usize,
+        lang: Lang,
+        score: f32,
+        related: Vec<usize>,
+    },
     /// A weak match: offer these topics, best first ("Did you mean…").
     Suggestions { topics: Vec<usize>, lang: Lang, score: f32 },
     /// Nothing fits.
@@ -49,7 +54,11 @@ impl Engine {
         let matcher = Matcher::new(&kb);
         let engine = Engine { kb, matcher, calendar };
         let problems = engine.check_lengths();
-        if problems.is_empty() { Ok(engine) } else { Err(Problems(problems)) }
+        if problems.is_empty() {
+            Ok(engine)
+        } else {
+            Err(Problems(problems))
+        }
     }
 
     /// The knowledge base compiled into the binary.
@@ -85,12 +94,37 @@ impl Engine {
                 related: m.runner_ups.iter().map(|s| s.topic).collect(),
             },
             (Confidence::Weak, Some(best)) => Answer::Suggestions {
-                topics: std::iter::once(best.topic).chain(m.runner_ups.iter().map(|s| s.topic)).take(3).collect(),
+                topics: std::iter::once(best.topic)
+                    .chain(m.runner_ups.iter().map(|s| s.topic))
+                    .take(3)
+                    .collect(),
                 lang,
                 score: best.score,
             },
             _ => Answer::Unknown { lang },
         }
+    }
+
+    /// The topics that have a checklist (the procedures), in knowledge-base order.
+    pub fn checklist_topics(&self) -> Vec<usize> {
+        (0..self.kb.topics.len())
+            .filter(|&t| !self.kb.topics[t].checklist.is_empty())
+            .collect()
+    }
+
+    /// The procedure a user means by `text` ("canje", "renovacion", a topic id), if one with a
+    /// checklist fits.
+    pub fn find_checklist(&self, text: &str, hint: Option<Lang>) -> Option<usize> {
+        let has = |t: usize| !self.kb.topics[t].checklist.is_empty();
+        if let Some(t) = self.kb.topic_index(text.trim()).filter(|&t| has(t)) {
+            return Some(t);
+        }
+        let m = self.matcher.find(text, hint);
+        m.best
+            .into_iter()
+            .chain(m.runner_ups)
+            .map(|s| s.topic)
+            .find(|&t| has(t))
     }
 
     pub fn topic_id(&self, topic: usize) -> &str {

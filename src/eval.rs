@@ -31,7 +31,11 @@ pub fn parse(text: &str) -> Result<Vec<Case>, String> {
         };
         let lang = lang.parse::<Lang>().map_err(|e| format!("line {}: {e}", i + 1))?;
         let expected = (expected != "none").then(|| expected.to_string());
-        cases.push(Case { lang, expected, question: question.to_string() });
+        cases.push(Case {
+            lang,
+            expected,
+            question: question.to_string(),
+        });
     }
     Ok(cases)
 }

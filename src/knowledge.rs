@@ -185,10 +185,22 @@ pub struct ClosureRule {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(try_from = "WhenDoc")]
 pub enum When {
-    Fixed { month: u32, day: u32 },
-    NthWeekday { month: u32, weekday: Day, n: u8 },
+    Fixed {
+        month: u32,
+        day: u32,
+    },
+    NthWeekday {
+        month: u32,
+        weekday: Day,
+        n: u8,
+    },
     EasterOffset(i64),
-    EveryYears { month: u32, day: u32, base_year: i32, every: i32 },
+    EveryYears {
+        month: u32,
+        day: u32,
+        base_year: i32,
+        every: i32,
+    },
 }
 
 /// `When` as written in YAML: a map with exactly one of these keys (plain maps read more easily
@@ -239,8 +251,19 @@ impl TryFrom<WhenDoc> for When {
         if let Some(days) = w.easter_offset {
             found.push(When::EasterOffset(days));
         }
-        if let Some(EveryYears { month, day, base_year, every }) = w.every_years {
-            found.push(When::EveryYears { month, day, base_year, every });
+        if let Some(EveryYears {
+            month,
+            day,
+            base_year,
+            every,
+        }) = w.every_years
+        {
+            found.push(When::EveryYears {
+                month,
+                day,
+                base_year,
+                every,
+            });
         }
         if found.len() != 1 {
             return Err("`when` needs exactly one of fixed, nth_weekday, easter_offset, every_years".into());
@@ -307,7 +330,12 @@ pub struct Problem {
 
 impl Problem {
     fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
-        Problem { file: file.into(), line: None, column: None, message: message.into() }
+        Problem {
+            file: file.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+        }
     }
 }
 
@@ -374,7 +402,10 @@ fn is_yaml(p: &Path) -> bool {
 pub fn load_dir(dir: &Path) -> Result<Knowledge, Problems> {
     let mut paths = Vec::new();
     if let Err(e) = walk(dir, &mut paths) {
-        return Err(Problems(vec![Problem::new(dir.display().to_string(), format!("cannot read: {e}"))]));
+        return Err(Problems(vec![Problem::new(
+            dir.display().to_string(),
+            format!("cannot read: {e}"),
+        )]));
     }
     let mut files = Vec::new();
     let mut problems = Vec::new();
@@ -431,14 +462,20 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
         };
         if let Some(o) = doc.office {
             if let Some((first, _)) = &office {
-                problems.push(Problem::new(name, format!("a second `office` section (the first is in {first})")));
+                problems.push(Problem::new(
+                    name,
+                    format!("a second `office` section (the first is in {first})"),
+                ));
             } else {
                 office = Some((name.clone(), o));
             }
         }
         if let Some(c) = doc.closures {
             if let Some((first, _)) = &closures {
-                problems.push(Problem::new(name, format!("a second `closures` section (the first is in {first})")));
+                problems.push(Problem::new(
+                    name,
+                    format!("a second `closures` section (the first is in {first})"),
+                ));
             } else {
                 closures = Some((name.clone(), c));
             }
@@ -456,7 +493,7 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
     if let Some((file, c)) = &closures {
         check_closures(file, c, &mut problems);
     }
-    check_topics(&topics, &mut problems);
+    check_topics(&topics, parse_failed, &mut problems);
 
     if !problems.is_empty() {
         return Err(Problems(problems));
@@ -508,7 +545,11 @@ fn check_office(file: &str, o: &Office, problems: &mut Vec<Problem>) {
         if h.open >= h.close {
             problems.push(Problem::new(
                 file,
-                format!("office hours {}-{} are inverted or empty", h.open.0.format("%H:%M"), h.close.0.format("%H:%M")),
+                format!(
+                    "office hours {}-{} are inverted or empty",
+                    h.open.0.format("%H:%M"),
+                    h.close.0.format("%H:%M")
+                ),
             ));
             continue;
         }
@@ -516,7 +557,10 @@ fn check_office(file: &str, o: &Office, problems: &mut Vec<Problem>) {
             problems.push(Problem::new(file, "office hours range with no days"));
         }
         for d in &h.days {
-            per_day.entry(Weekday::from(*d).num_days_from_monday()).or_default().push((h.open.0, h.close.0));
+            per_day
+                .entry(Weekday::from(*d).num_days_from_monday())
+                .or_default()
+                .push((h.open.0, h.close.0));
         }
     }
     for (day, mut ranges) in per_day {
@@ -546,7 +590,10 @@ fn check_closures(file: &str, c: &Closures, problems: &mut Vec<Problem>) {
             }
         };
         if bad {
-            problems.push(Problem::new(file, format!("closure '{}' has an impossible date rule", r.id)));
+            problems.push(Problem::new(
+                file,
+                format!("closure '{}' has an impossible date rule", r.id),
+            ));
         }
     }
     for d in &c.dated {
@@ -554,19 +601,34 @@ fn check_closures(file: &str, c: &Closures, problems: &mut Vec<Problem>) {
         if let Some(until) = d.until
             && until < d.from
         {
-            problems.push(Problem::new(file, format!("closure from {} ends before it starts ({until})", d.from)));
+            problems.push(Problem::new(
+                file,
+                format!("closure from {} ends before it starts ({until})", d.from),
+            ));
         }
     }
 }
 
-fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
+/// `partial` is set when some file did not parse: references into it cannot be checked.
+fn check_topics(topics: &[(String, Topic)], partial: bool, problems: &mut Vec<Problem>) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (file, t) in topics {
-        if t.id.is_empty() || !t.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
-            problems.push(Problem::new(file, format!("topic id '{}' must be lower-case letters, digits and _", t.id)));
+        if t.id.is_empty()
+            || !t
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            problems.push(Problem::new(
+                file,
+                format!("topic id '{}' must be lower-case letters, digits and _", t.id),
+            ));
         }
         if let Some(first) = seen.insert(&t.id, file) {
-            problems.push(Problem::new(file, format!("duplicate topic id '{}' (also in {first})", t.id)));
+            problems.push(Problem::new(
+                file,
+                format!("duplicate topic id '{}' (also in {first})", t.id),
+            ));
         }
     }
     for (file, t) in topics {
@@ -582,7 +644,10 @@ fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
                 if phrase.split_whitespace().count() > crate::matching::MAX_PHRASE_WORDS {
                     problems.push(Problem::new(
                         file,
-                        format!("{what}: phrase '{phrase}' has more than {} words", crate::matching::MAX_PHRASE_WORDS),
+                        format!(
+                            "{what}: phrase '{phrase}' has more than {} words",
+                            crate::matching::MAX_PHRASE_WORDS
+                        ),
                     ));
                 }
             }
@@ -590,14 +655,20 @@ fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
                 if !PLACEHOLDERS.contains(&p) {
                     problems.push(Problem::new(
                         file,
-                        format!("{what}: unknown placeholder {{{p}}} in the {lang} answer (known: {})", PLACEHOLDERS.join(", ")),
+                        format!(
+                            "{what}: unknown placeholder {{{p}}} in the {lang} answer (known: {})",
+                            PLACEHOLDERS.join(", ")
+                        ),
                     ));
                 }
             }
         }
         for r in &t.related {
-            if !seen.contains_key(r.as_str()) {
-                problems.push(Problem::new(file, format!("{what}: related topic '{r}' does not exist")));
+            if !partial && !seen.contains_key(r.as_str()) {
+                problems.push(Problem::new(
+                    file,
+                    format!("{what}: related topic '{r}' does not exist"),
+                ));
             }
             if r == &t.id {
                 problems.push(Problem::new(file, format!("{what}: lists itself as related")));
@@ -609,17 +680,29 @@ fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
         let mut items = HashSet::new();
         for item in &t.checklist {
             if !items.insert(item.id.as_str()) {
-                problems.push(Problem::new(file, format!("{what}: checklist item id '{}' is repeated", item.id)));
-            }
-            if item.id.is_empty() || item.id.len() > 24 || !item.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                 problems.push(Problem::new(
                     file,
-                    format!("{what}: checklist item id '{}' must be 1-24 ASCII letters, digits or _", item.id),
+                    format!("{what}: checklist item id '{}' is repeated", item.id),
+                ));
+            }
+            if item.id.is_empty()
+                || item.id.len() > 24
+                || !item.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            {
+                problems.push(Problem::new(
+                    file,
+                    format!(
+                        "{what}: checklist item id '{}' must be 1-24 ASCII letters, digits or _",
+                        item.id
+                    ),
                 ));
             }
             for lang in Lang::ALL {
                 if item.text(lang).trim().is_empty() {
-                    problems.push(Problem::new(file, format!("{what}: checklist item '{}' is missing {lang}", item.id)));
+                    problems.push(Problem::new(
+                        file,
+                        format!("{what}: checklist item '{}' is missing {lang}", item.id),
+                    ));
                 }
             }
         }
@@ -628,7 +711,9 @@ fn check_topics(topics: &[(String, Topic)], problems: &mut Vec<Problem>) {
 
 /// The `{name}` placeholders in a text, in order.
 pub fn placeholders(text: &str) -> impl Iterator<Item = &str> {
-    text.split('{').skip(1).filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+    text.split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
 }
 
 impl Knowledge {

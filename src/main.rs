@@ -1,24 +1,332 @@
-use inm_bot::{Engine, eval};
-fn main() {
-    let engine = Engine::embedded().unwrap_or_else(|e| { eprintln!("{e}"); std::process::exit(1) });
-    let arg = std::env::args().nth(1).unwrap();
-    if arg == "x" {
-        let q = std::env::args().nth(2).unwrap();
-        let (_, t) = engine.matcher.explain(&q, None, &engine.kb);
-        for l in t { println!("{l}"); }
-        return;
+//! The `inm-bot` command line: the Telegram bot, the console chat, and tools for people who
+//! write the knowledge base (ask, status, topics, eval, validate).
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use serde_json::json;
+
+use inm_bot::calendar::Reason;
+use inm_bot::knowledge::{self, Lang};
+use inm_bot::render::{self, Format};
+use inm_bot::{Answer, Engine, console, eval, matching};
+
+#[derive(Parser)]
+#[command(
+    name = "inm-bot",
+    version,
+    about = "Answers questions about the INM immigration office in Mexico City (Polanco)"
+)]
+struct Cli {
+    /// Load the knowledge base from this directory instead of the copy built into the binary.
+    #[arg(long, global = true, env = "INM_BOT_KNOWLEDGE", value_name = "DIR")]
+    knowledge: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    /// With no subcommand: the Telegram token; when set, `inm-bot` runs the bot, otherwise the console.
+    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true, global = false)]
+    token: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Chat with the bot in this terminal (no Telegram token needed).
+    Chat {
+        /// Start in this language (en or es); otherwise each question's own language is used.
+        #[arg(long)]
+        lang: Option<Lang>,
+    },
+    /// Answer one question, or one question per line from standard input.
+    Ask {
+        /// Print one JSON object per question.
+        #[arg(long)]
+        json: bool,
+        /// The language to assume when a question gives no clear signal.
+        #[arg(long)]
+        lang: Option<Lang>,
+        #[command(flatten)]
+        at: At,
+        /// Also print how each word was read and how the top topics scored.
+        #[arg(long)]
+        explain: bool,
+        /// The question; read from standard input when absent.
+        question: Vec<String>,
+    },
+    /// Is the office open at an instant (default: now)?
+    Status {
+        #[arg(long)]
+        json: bool,
+        #[arg(long, default_value = "en")]
+        lang: Lang,
+        #[command(flatten)]
+        at: At,
+    },
+    /// Every topic with the text the matcher indexes for it.
+    Topics {
+        /// Print JSON: [{"id", "lang", "text"}].
+        #[arg(long)]
+        json: bool,
+    },
+    /// Measure the matcher on a questions file (lang<TAB>topic<TAB>question).
+    Eval {
+        file: PathBuf,
+        /// Exit non-zero if in-scope accuracy is below this (0-1, or a percentage).
+        #[arg(long)]
+        min: Option<f64>,
+        /// Exit non-zero if the rejection rate of "none" questions is below this (0-1, or a percentage).
+        #[arg(long)]
+        min_rejection: Option<f64>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a knowledge base directory (default: --knowledge, else the built-in one).
+    Validate { dir: Option<PathBuf> },
+}
+
+#[derive(Args)]
+struct At {
+    /// The instant to answer for, RFC 3339 (e.g. 2026-09-16T10:00:00-06:00); default: now.
+    #[arg(long, value_parser = parse_instant)]
+    at: Option<DateTime<Utc>>,
+}
+
+impl At {
+    fn get(&self) -> DateTime<Utc> {
+        self.at.unwrap_or_else(Utc::now)
     }
-    if arg == "dist" {
-        let text = std::fs::read_to_string(std::env::args().nth(2).unwrap()).unwrap();
-        for c in eval::parse(&text).unwrap() {
-            let m = engine.matcher.find(&c.question, None);
-            let best = m.best.map(|b| engine.topic_id(b.topic).to_string()).unwrap_or_default();
-            let second = m.runner_ups.first().map(|b| format!("{} {:.2}", engine.topic_id(b.topic), b.score)).unwrap_or_default();
-            println!("{:.2}\t{:?}\t{}\t{}\t{}\t{}", m.score(), m.confidence, c.expected.as_deref().unwrap_or("none"), best, second, c.question);
+}
+
+fn parse_instant(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("not an RFC 3339 instant ({e}); example: 2026-09-16T10:00:00-06:00"))
+}
+
+fn main() -> ExitCode {
+    // Settings may come from a .env file; real environment variables win.
+    let _ = dotenvy::dotenv();
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
         }
-        return;
     }
-    let text = std::fs::read_to_string(arg).unwrap();
-    let cases = eval::parse(&text).unwrap();
-    print!("{}", eval::format_report(&eval::run(&engine, &cases)));
+}
+
+/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only for the tools, so their
+/// output stays clean).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+fn load(cli_dir: &Option<PathBuf>) -> Result<Engine> {
+    Engine::load(cli_dir.as_deref()).map_err(|p| anyhow::anyhow!("{p}"))
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let command = match cli.command {
+        Some(c) => c,
+        None if cli.token.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+            anyhow::bail!("the Telegram front end is not built yet: use `inm-bot chat`")
+        }
+        None => {
+            eprintln!("No TELOXIDE_TOKEN set: starting the console chat. Set TELOXIDE_TOKEN to run the Telegram bot.");
+            Command::Chat { lang: None }
+        }
+    };
+    match command {
+        Command::Chat { lang } => {
+            let engine = load(&cli.knowledge)?;
+            let stdin = std::io::stdin();
+            console::run(&engine, lang, stdin.lock(), std::io::stdout().lock())?;
+        }
+        Command::Ask {
+            json,
+            lang,
+            at,
+            explain,
+            question,
+        } => {
+            let engine = load(&cli.knowledge)?;
+            let now = at.get();
+            let mut out = std::io::stdout().lock();
+            if question.is_empty() {
+                let stdin = std::io::stdin();
+                if stdin.is_terminal() {
+                    eprintln!("Type one question per line (Ctrl-D to finish).");
+                }
+                for line in stdin.lock().lines() {
+                    let line = line.context("reading standard input")?;
+                    if !line.trim().is_empty() {
+                        ask_one(&engine, &line, lang, now, json, explain, &mut out)?;
+                    }
+                }
+            } else {
+                ask_one(&engine, &question.join(" "), lang, now, json, explain, &mut out)?;
+            }
+        }
+        Command::Status { json, lang, at } => {
+            let engine = load(&cli.knowledge)?;
+            let status = engine.calendar.status_at(at.get());
+            if json {
+                let (reason, holiday) = match &status.reason {
+                    Reason::Open => ("open", None),
+                    Reason::Weekend => ("weekend", None),
+                    Reason::Holiday(c) => ("holiday", Some(c)),
+                    Reason::NoHoursToday => ("no_hours_today", None),
+                    Reason::BeforeOpening => ("before_opening", None),
+                    Reason::AfterClosing => ("after_closing", None),
+                };
+                let v = json!({
+                    "open": status.open,
+                    "reason": reason,
+                    "holiday": holiday.map(|c| c.name.get(lang).clone()),
+                    "customary": holiday.map(|c| c.customary),
+                    "at": status.at.to_rfc3339(),
+                    "next_change": status.next_change.map(|t| t.to_rfc3339()),
+                    "message": render::status_line(&status, lang),
+                });
+                println!("{v}");
+            } else {
+                println!("{}", render::status_line(&status, lang));
+            }
+        }
+        Command::Topics { json } => {
+            let engine = load(&cli.knowledge)?;
+            let rows = matching::indexed_text(&engine.kb);
+            if json {
+                let v: Vec<_> = rows
+                    .iter()
+                    .map(|(id, lang, text)| json!({"id": id, "lang": lang, "text": text}))
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                for t in &engine.kb.topics {
+                    println!("{:<22} {} | {}", t.id, t.title.en, t.title.es);
+                }
+            }
+        }
+        Command::Eval {
+            file,
+            min,
+            min_rejection,
+            json,
+        } => {
+            let engine = load(&cli.knowledge)?;
+            let text = std::fs::read_to_string(&file).with_context(|| format!("reading {}", file.display()))?;
+            let cases = eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+            let report = eval::run(&engine, &cases);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", eval::format_report(&report));
+            }
+            let as_ratio = |x: f64| if x > 1.0 { x / 100.0 } else { x };
+            let mut ok = true;
+            if let Some(m) = min
+                && report.overall.accuracy() < as_ratio(m)
+            {
+                eprintln!(
+                    "in-scope accuracy {:.3} is below --min {}",
+                    report.overall.accuracy(),
+                    as_ratio(m)
+                );
+                ok = false;
+            }
+            if let Some(m) = min_rejection
+                && report.overall.rejection() < as_ratio(m)
+            {
+                eprintln!(
+                    "rejection {:.3} is below --min-rejection {}",
+                    report.overall.rejection(),
+                    as_ratio(m)
+                );
+                ok = false;
+            }
+            if !ok {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Validate { dir } => {
+            let dir = dir.or(cli.knowledge);
+            let result = match &dir {
+                Some(d) => knowledge::load_dir(d).and_then(Engine::new),
+                None => Engine::embedded(),
+            };
+            match result {
+                Ok(engine) => println!(
+                    "ok: {} ({} topics, {} closure rules, {} dated closures)",
+                    dir.as_ref()
+                        .map_or("built-in knowledge base".to_string(), |d| d.display().to_string()),
+                    engine.kb.topics.len(),
+                    engine.kb.closures.rules.len(),
+                    engine.kb.closures.dated.len()
+                ),
+                Err(problems) => {
+                    eprint!("{problems}");
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ask_one(
+    engine: &Engine,
+    question: &str,
+    hint: Option<Lang>,
+    now: DateTime<Utc>,
+    json: bool,
+    explain: bool,
+    out: &mut impl Write,
+) -> Result<()> {
+    let (m, trace) = if explain {
+        engine.matcher.explain(question, hint, &engine.kb)
+    } else {
+        (engine.matcher.find(question, hint), Vec::new())
+    };
+    let answer = engine.decide(&m);
+    let text = render::answer(engine, &answer, now, Format::Plain);
+    if json {
+        let suggestions: Vec<&str> = match &answer {
+            Answer::Topic { related, .. } => related.iter().map(|&t| engine.topic_id(t)).collect(),
+            Answer::Suggestions { topics, .. } => topics.iter().map(|&t| engine.topic_id(t)).collect(),
+            Answer::Unknown { .. } => Vec::new(),
+        };
+        let mut v = json!({
+            "question": question,
+            "topic": answer.topic().map(|t| engine.topic_id(t)),
+            "score": (m.score() * 1000.0).round() / 1000.0,
+            "confidence": m.confidence,
+            "lang": answer.lang(),
+            "suggestions": suggestions,
+            "answer": text,
+        });
+        if explain {
+            v["explain"] = json!(trace);
+        }
+        writeln!(out, "{v}")?;
+    } else {
+        for line in &trace {
+            writeln!(out, "# {line}")?;
+        }
+        writeln!(out, "{text}\n")?;
+    }
+    Ok(())
 }

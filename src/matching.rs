@@ -39,41 +39,261 @@ const PHRASE_STOP_BONUS: f32 = 0.3;
 const OTHER_LANGUAGE: f32 = 0.5;
 /// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
 const UNKNOWN_SHARE: f32 = 1.3;
+/// How much of a weakly known word (only in answer text, or typo-corrected) counts as unknown.
+const WEAK_WORD: f32 = 0.5;
 
 /// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
 pub const CONFIDENT: f32 = 0.52;
 pub const WEAK: f32 = 0.34;
-/// A best topic whose lead over the runner-up is smaller than this share is only a suggestion,
-/// unless its confidence is at least `UNAMBIGUOUS`.
+/// A best topic whose lead over the runner-up (in confidence and in raw score) is smaller than
+/// this share is only a suggestion.
 const AMBIGUOUS: f32 = 0.06;
-const UNAMBIGUOUS: f32 = 0.75;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
 /// Function words, question words and chat fillers: they say nothing about the topic (phrases
 /// still use them) and nothing against it either.
 const EN_STOP: &[&str] = &[
-    "a", "about", "actually", "after", "general", "kind", "again", "all", "already", "also", "am", "an", "and", "any", "anyone",
-    "anything", "are", "as", "at", "available", "be", "because", "been", "being", "both", "but", "by", "can",
-    "could", "currently", "d", "did", "do", "does", "doing", "each", "exact", "exactly", "for", "from", "get",
-    "getting", "go", "going", "got", "guys", "had", "has", "have", "having", "he", "hello", "her", "here", "hey",
-    "hi", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "just", "know", "let", "ll", "m",
-    "may", "me", "might", "must", "my", "myself", "not", "of", "ok", "okay", "on", "or", "our", "please",
-    "possible", "re", "really", "s", "she", "should", "so", "some", "someone", "something", "still", "sure",
-    "t", "tell", "than", "thank", "thanks", "that", "the", "their", "them", "then", "there", "these", "they",
-    "this", "those", "to", "ve", "very", "want", "was", "we", "went", "were", "what", "when", "where", "which",
-    "who", "why", "will", "with", "without", "would", "you", "your",
+    "a",
+    "about",
+    "actually",
+    "after",
+    "general",
+    "kind",
+    "again",
+    "all",
+    "already",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "as",
+    "at",
+    "available",
+    "be",
+    "because",
+    "been",
+    "being",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "currently",
+    "d",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "each",
+    "exact",
+    "exactly",
+    "for",
+    "from",
+    "get",
+    "getting",
+    "go",
+    "going",
+    "got",
+    "guys",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "know",
+    "let",
+    "ll",
+    "m",
+    "may",
+    "me",
+    "might",
+    "must",
+    "my",
+    "myself",
+    "not",
+    "of",
+    "ok",
+    "okay",
+    "on",
+    "or",
+    "our",
+    "please",
+    "possible",
+    "re",
+    "really",
+    "s",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "still",
+    "sure",
+    "t",
+    "tell",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "ve",
+    "very",
+    "want",
+    "was",
+    "we",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "without",
+    "would",
+    "you",
+    "your",
 ];
 
 const ES_STOP: &[&str] = &[
-    "a", "al", "algo", "alguien", "ante", "antes", "aqui", "ahi", "alla", "aun", "buenas", "bueno", "buenos",
-    "como", "con", "cual", "cuales", "cuando", "de", "del", "disponible", "donde", "el", "ella", "ellos", "en",
-    "entre", "era", "eres", "es", "esa", "ese", "eso", "esta", "estan", "estas", "este", "esto", "estos",
-    "estoy", "exactamente", "favor", "fue", "gracias", "ha", "hago", "hay", "hola", "ir", "la", "las", "le",
-    "les", "lo", "los", "mas", "me", "mi", "mis", "muy", "ni", "no", "nos", "o", "oye", "para", "pero", "por", "porfa", "porfavor",
-    "porque", "puedo", "puede", "pueden", "que", "quien", "quiero", "se", "ser", "si", "sin", "sobre", "soy",
-    "su", "sus", "tambien", "tardes", "te", "tengo", "tiene", "tienen", "todavia", "tu", "tus", "un", "una",
-    "uno", "unos", "unas", "va", "vamos", "voy", "y", "ya", "yo",
+    "a",
+    "al",
+    "algo",
+    "alguien",
+    "ante",
+    "antes",
+    "aqui",
+    "ahi",
+    "alla",
+    "aun",
+    "buenas",
+    "bueno",
+    "buenos",
+    "como",
+    "con",
+    "cual",
+    "cuales",
+    "cuando",
+    "de",
+    "del",
+    "disponible",
+    "donde",
+    "el",
+    "ella",
+    "ellos",
+    "en",
+    "entre",
+    "era",
+    "eres",
+    "es",
+    "esa",
+    "ese",
+    "eso",
+    "esta",
+    "estan",
+    "estas",
+    "este",
+    "esto",
+    "estos",
+    "estoy",
+    "exactamente",
+    "favor",
+    "fue",
+    "gracias",
+    "ha",
+    "hago",
+    "hay",
+    "hola",
+    "ir",
+    "la",
+    "las",
+    "le",
+    "les",
+    "lo",
+    "los",
+    "mas",
+    "me",
+    "mi",
+    "mis",
+    "muy",
+    "ni",
+    "no",
+    "nos",
+    "o",
+    "oye",
+    "para",
+    "pero",
+    "por",
+    "porfa",
+    "porfavor",
+    "porque",
+    "puedo",
+    "puede",
+    "pueden",
+    "que",
+    "quien",
+    "quiero",
+    "se",
+    "ser",
+    "si",
+    "sin",
+    "sobre",
+    "soy",
+    "su",
+    "sus",
+    "tambien",
+    "tardes",
+    "te",
+    "tengo",
+    "tiene",
+    "tienen",
+    "todavia",
+    "tu",
+    "tus",
+    "un",
+    "una",
+    "uno",
+    "unos",
+    "unas",
+    "va",
+    "vamos",
+    "voy",
+    "y",
+    "ya",
+    "yo",
 ];
 
 /// Chat shorthand and contractions (apostrophes are already gone), spelled out.
@@ -104,8 +324,22 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
 /// Words that say a question is about this office but not which topic: every topic is about the
 /// INM office in Mexico City. They neither score nor count against a topic.
 const DOMAIN: &[&str] = &[
-    "inm", "instituto", "nacional", "migracion", "migratoria", "immigration", "migration", "office", "offices",
-    "oficina", "oficinas", "mexico", "city", "ciudad", "cdmx", "df",
+    "inm",
+    "instituto",
+    "nacional",
+    "migracion",
+    "migratoria",
+    "immigration",
+    "migration",
+    "office",
+    "offices",
+    "oficina",
+    "oficinas",
+    "mexico",
+    "city",
+    "ciudad",
+    "cdmx",
+    "df",
 ];
 
 /// Phrases match across articles and domain words: "where is the office" also reads
@@ -394,7 +628,11 @@ impl Matcher {
                             let next = surfaces.len() as u32;
                             let sid = *surface_ids.entry(word.clone()).or_insert(next);
                             if sid == next {
-                                surfaces.push(Surface { word, en: false, es: false });
+                                surfaces.push(Surface {
+                                    word,
+                                    en: false,
+                                    es: false,
+                                });
                             }
                             let s = &mut surfaces[sid as usize];
                             match lang {
@@ -512,7 +750,10 @@ impl Matcher {
             }
         });
         let min = best_en.iter().chain(&best_es).map(|(d, _)| *d).min();
-        let pick = |b: Option<(usize, u32)>| b.filter(|(d, _)| Some(*d) == min).map(|(_, sid)| &self.surfaces[sid as usize]);
+        let pick = |b: Option<(usize, u32)>| {
+            b.filter(|(d, _)| Some(*d) == min)
+                .map(|(_, sid)| &self.surfaces[sid as usize])
+        };
         (pick(best_en), pick(best_es))
     }
 
@@ -538,7 +779,11 @@ impl Matcher {
         let words = normalize(text);
         let mut votes_en = 0.0f32;
         let mut votes_es = 0.0f32;
-        if text.chars().take(MAX_CHARS).any(|c| SPANISH_MARKS.contains(&c.to_lowercase().next().unwrap_or(c))) {
+        if text
+            .chars()
+            .take(MAX_CHARS)
+            .any(|c| SPANISH_MARKS.contains(&c.to_lowercase().next().unwrap_or(c)))
+        {
             votes_es += 1.5;
         }
 
@@ -591,17 +836,23 @@ impl Matcher {
                 continue;
             }
             token_best.iter_mut().for_each(|s| *s = 0.0);
+            let mut ideal = 0.0f32;
             for (term, l) in [(t.term_en, Lang::En), (t.term_es, Lang::Es)] {
                 let Some(term) = term else { continue };
                 let idf = self.idf[term as usize];
+                ideal = ideal.max(idf * lang_weight(l));
                 let k = t.factor * lang_weight(l);
                 for &(topic, w) in self.postings(term) {
                     let s = &mut token_best[topic as usize];
                     *s = s.max(idf * w * k);
                 }
             }
-            // A word weighs what the topic it says most about would get from it.
-            mass += token_best.iter().copied().fold(0.0, f32::max);
+            // A word weighs what the topic it says most about gets from it; the part of it that is
+            // weakly known (only in answer text, only in the other language, typo-corrected)
+            // also counts as unknown.
+            let best = token_best.iter().copied().fold(0.0, f32::max);
+            let share = if ideal > 0.0 { (best / ideal).min(1.0) } else { 0.0 };
+            mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf;
             for (total, best) in scores.iter_mut().zip(&token_best) {
                 *total += best;
             }
@@ -620,11 +871,17 @@ impl Matcher {
                 .collect();
             self.phrase_cover(&ids, &mut covered);
         }
-        let stop_mask: u64 = tokens.iter().enumerate().filter(|(_, t)| t.stop_en || t.stop_es).map(|(i, _)| 1u64 << i).sum();
+        let stop_mask: u64 = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.stop_en || t.stop_es)
+            .map(|(i, _)| 1u64 << i)
+            .sum();
         let bonus: Vec<f32> = covered
             .iter()
             .map(|c| {
-                PHRASE_BONUS * (c & !stop_mask).count_ones() as f32 + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
+                PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
+                    + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
             })
             .collect();
 
@@ -637,7 +894,9 @@ impl Matcher {
             .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
         if let Some((t, kb)) = trace.as_mut() {
-            t.push(format!("question mass {mass:.2}; language votes en {votes_en} es {votes_es}"));
+            t.push(format!(
+                "question mass {mass:.2}; language votes en {votes_en} es {votes_es}"
+            ));
             for &(topic, c, raw) in ranked.iter().take(5) {
                 t.push(format!(
                     "  {:<22} words {:.2} + phrases {:.2} = {raw:.2}  confidence {c:.2}",
@@ -647,7 +906,12 @@ impl Matcher {
         }
 
         let Some(&(best, best_conf, best_raw)) = ranked.first() else {
-            return Match { confidence: Confidence::None, best: None, runner_ups: Vec::new(), lang };
+            return Match {
+                confidence: Confidence::None,
+                best: None,
+                runner_ups: Vec::new(),
+                lang,
+            };
         };
         let runner_ups: Vec<Scored> = ranked
             .iter()
@@ -656,8 +920,9 @@ impl Matcher {
             .filter(|(_, c, _)| *c >= 0.5 * best_conf)
             .map(|&(topic, score, _)| Scored { topic, score })
             .collect();
-        let ambiguous = best_conf < UNAMBIGUOUS
-            && ranked.get(1).is_some_and(|&(_, c, raw)| c > best_conf * (1.0 - AMBIGUOUS) && raw > best_raw * (1.0 - AMBIGUOUS));
+        let ambiguous = ranked
+            .get(1)
+            .is_some_and(|&(_, c, raw)| c > best_conf * (1.0 - AMBIGUOUS) && raw > best_raw * (1.0 - AMBIGUOUS));
         let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
         let confidence = if best_conf >= CONFIDENT && enough && !ambiguous {
             Confidence::Confident
@@ -666,7 +931,15 @@ impl Matcher {
         } else {
             Confidence::None
         };
-        Match { confidence, best: Some(Scored { topic: best, score: best_conf }), runner_ups, lang }
+        Match {
+            confidence,
+            best: Some(Scored {
+                topic: best,
+                score: best_conf,
+            }),
+            runner_ups,
+            lang,
+        }
     }
 
     /// How one word of a question reads against the vocabulary.
@@ -710,7 +983,9 @@ impl Matcher {
     fn phrase_cover(&self, ids: &[(usize, Option<u32>)], covered: &mut [u64]) {
         for start in 0..ids.len() {
             let Some(first) = ids[start].1 else { continue };
-            let Some(candidates) = self.phrases_by_first.get(&first) else { continue };
+            let Some(candidates) = self.phrases_by_first.get(&first) else {
+                continue;
+            };
             for &pi in candidates {
                 let p = &self.phrases[pi as usize];
                 let end = start + p.words.len();
@@ -730,7 +1005,10 @@ mod tests {
 
     #[test]
     fn normalize_folds_accents_and_drops_punctuation() {
-        assert_eq!(normalize("¿Dónde está la OFICINA? 🙂"), vec!["donde", "esta", "la", "oficina"]);
+        assert_eq!(
+            normalize("¿Dónde está la OFICINA? 🙂"),
+            vec!["donde", "esta", "la", "oficina"]
+        );
         assert_eq!(normalize("what's"), vec!["what", "is"]);
         assert_eq!(normalize("señor"), vec!["senor"]);
         assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());

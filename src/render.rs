@@ -97,10 +97,22 @@ pub fn html_to_text(html: &str) -> String {
     out
 }
 
-const WEEKDAYS_EN: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+const WEEKDAYS_EN: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 const WEEKDAYS_ES: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
-const MONTHS_EN: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const MONTHS_ES: [&str; 12] = ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"];
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_ES: [&str; 12] = [
+    "ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic",
+];
 
 fn weekday_name(d: Weekday, lang: Lang) -> &'static str {
     let i = d.num_days_from_monday() as usize;
@@ -115,9 +127,16 @@ pub fn date_text(date: NaiveDate, lang: Lang) -> String {
     let m = date.month0() as usize;
     match lang {
         Lang::En => format!("{} {} {}", weekday_name(date.weekday(), lang), date.day(), MONTHS_EN[m]),
-        Lang::Es => format!("{} {} de {}", weekday_name(date.weekday(), lang), date.day(), MONTHS_ES[m]),
+        Lang::Es => format!(
+            "{} {} de {}",
+            weekday_name(date.weekday(), lang),
+            date.day(),
+            MONTHS_ES[m]
+        ),
     }
 }
+
+type Range = (NaiveTime, NaiveTime);
 
 fn time_text(t: NaiveTime) -> String {
     t.format("%-H:%M").to_string()
@@ -131,10 +150,10 @@ pub fn status_line(status: &Status, lang: Lang) -> String {
         let time = time_text(t.time());
         match lang {
             Lang::En if d == today => format!("today at {time}"),
-            Lang::En if d == today + Duration::days(1) => format!("tomorrow at {time}"),
+            Lang::En if d == today + Duration::days(1) => format!("tomorrow, {}, at {time}", date_text(d, lang)),
             Lang::En => format!("{} at {time}", date_text(d, lang)),
             Lang::Es if d == today => format!("hoy a las {time}"),
-            Lang::Es if d == today + Duration::days(1) => format!("mañana a las {time}"),
+            Lang::Es if d == today + Duration::days(1) => format!("mañana, {}, a las {time}", date_text(d, lang)),
             Lang::Es => format!("el {} a las {time}", date_text(d, lang)),
         }
     };
@@ -179,7 +198,8 @@ pub fn status_line(status: &Status, lang: Lang) -> String {
 /// The weekly hours: "Monday to Friday, 9:00-15:00" / "de lunes a viernes, de 9:00 a 15:00".
 pub fn hours_text(cal: &Calendar, lang: Lang) -> String {
     let days: Vec<Weekday> = (0..7u8).filter_map(|i| Weekday::try_from(i).ok()).collect();
-    let mut groups: Vec<(Weekday, Weekday, &[(NaiveTime, NaiveTime)])> = Vec::new();
+    // Runs of consecutive days with the same ranges: (first day, last day, ranges).
+    let mut groups: Vec<(Weekday, Weekday, &[Range])> = Vec::new();
     for d in days {
         let ranges = cal.hours_on(d);
         if ranges.is_empty() {
@@ -228,7 +248,12 @@ pub fn closures_text(cal: &Calendar, from: NaiveDate, lang: Lang) -> String {
     list.iter()
         .map(|u| {
             let mut line = if u.from == u.until {
-                format!("• {} {}: {}", date_text(u.from, lang), u.from.year(), u.closure.name.get(lang))
+                format!(
+                    "• {} {}: {}",
+                    date_text(u.from, lang),
+                    u.from.year(),
+                    u.closure.name.get(lang)
+                )
             } else {
                 let to = match lang {
                     Lang::En => "to",
@@ -320,6 +345,16 @@ pub fn unknown(lang: Lang, fmt: Format) -> String {
         Lang::En => "Sorry, I don't know about that. 🤔 I can help with the INM immigration office in Mexico City: opening hours, the address, appointments, what to bring, and procedures such as the canje, renewals, permanent residency or a lost card. Try \"what time do you open?\" or /help.",
         Lang::Es => "Perdón, no sé de eso. 🤔 Puedo ayudarte con la oficina del INM en la Ciudad de México: horario, dirección, citas, qué documentos llevar y trámites como el canje, la renovación, la residencia permanente o la reposición de tarjeta. Prueba \"¿a qué hora abren?\" o /help.",
     })
+}
+
+/// "3 of 7 ready" / "3 de 7 listos".
+pub fn progress(done: usize, total: usize, lang: Lang) -> String {
+    match (lang, done == total && total > 0) {
+        (Lang::En, false) => format!("{done} of {total} ready"),
+        (Lang::En, true) => format!("{done} of {total} ready: all set! 🎉"),
+        (Lang::Es, false) => format!("{done} de {total} listos"),
+        (Lang::Es, true) => format!("{done} de {total} listos: ¡todo listo! 🎉"),
+    }
 }
 
 pub fn did_you_mean(lang: Lang) -> &'static str {
