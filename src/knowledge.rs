@@ -613,15 +613,14 @@ fn check_closures(file: &str, c: &Closures, problems: &mut Vec<Problem>) {
 fn check_topics(topics: &[(String, Topic)], partial: bool, problems: &mut Vec<Problem>) {
     let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
     for (file, t) in topics {
-        if t.id.is_empty()
-            || !t
-                .id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
+        // Ids travel in Telegram callback data (64 bytes with a checklist item id): keep them short.
+        let id_ok =
+            t.id.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if t.id.is_empty() || t.id.len() > 24 || !id_ok {
             problems.push(Problem::new(
                 file,
-                format!("topic id '{}' must be lower-case letters, digits and _", t.id),
+                format!("topic id '{}' must be 1-24 lower-case letters, digits and _", t.id),
             ));
         }
         if let Some(first) = seen.insert(&t.id, file) {

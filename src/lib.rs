@@ -2,7 +2,8 @@
 //! English and Spanish, from a YAML knowledge base.
 //!
 //! The core (`knowledge`, `matching`, `calendar`, `engine`, `render`) knows nothing of Telegram;
-//! the front ends (`console`, the `inm-bot` command line) use it. Data flows one way: a question
+//! the front ends (`console`, `telegram`, the `inm-bot` command line) use it; `store` keeps what
+//! the bot remembers about users. Data flows one way: a question
 //! comes in, `engine` decides an `Answer`, a front end renders it.
 
 pub mod calendar;
@@ -12,6 +13,8 @@ pub mod eval;
 pub mod knowledge;
 pub mod matching;
 pub mod render;
+pub mod store;
+pub mod telegram;
 
 pub use engine::{Answer, Engine};
 pub use knowledge::Lang;

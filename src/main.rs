@@ -13,7 +13,7 @@ use serde_json::json;
 use inm_bot::calendar::Reason;
 use inm_bot::knowledge::{self, Lang};
 use inm_bot::render::{self, Format};
-use inm_bot::{Answer, Engine, console, eval, matching};
+use inm_bot::{Answer, Engine, console, eval, matching, telegram};
 
 #[derive(Parser)]
 #[command(
@@ -29,13 +29,35 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
 
-    /// With no subcommand: the Telegram token; when set, `inm-bot` runs the bot, otherwise the console.
-    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true, global = false)]
+    /// With no subcommand: the Telegram bot when a token is set, otherwise the console chat.
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Args, Clone)]
+struct RunArgs {
+    /// The Telegram bot token (from @BotFather).
+    #[arg(long, env = "TELOXIDE_TOKEN", hide_env_values = true)]
     token: Option<String>,
+    /// Another Bot API server (a self-hosted one, or a fake one in tests).
+    #[arg(long, env = "TELOXIDE_API_URL", value_name = "URL")]
+    api_url: Option<url::Url>,
+    /// The SQLite database with users' language choices and checklist progress.
+    #[arg(long, env = "INM_BOT_DB", value_name = "PATH", default_value = "inm-bot.db")]
+    db: PathBuf,
+    /// Lift Telegram's rate limits (only to measure throughput against a local fake server).
+    #[arg(long, env = "INM_BOT_NO_THROTTLE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]
+    no_throttle: bool,
+    /// Split answers into messages of at most this many characters (Telegram's limit is 4096).
+    #[arg(long, env = "INM_BOT_MESSAGE_LIMIT", hide = true, default_value_t = 4096,
+          value_parser = clap::value_parser!(u16).range(64..=4096))]
+    message_limit: u16,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the Telegram bot (long polling).
+    Run(RunArgs),
     /// Chat with the bot in this terminal (no Telegram token needed).
     Chat {
         /// Start in this language (en or es); otherwise each question's own language is used.
@@ -113,7 +135,9 @@ fn main() -> ExitCode {
     // Settings may come from a .env file; real environment variables win.
     let _ = dotenvy::dotenv();
     let cli = Cli::parse();
-    init_logging();
+    let is_bot = matches!(cli.command, Some(Command::Run(_)))
+        || (cli.command.is_none() && cli.run.token.as_deref().is_some_and(|t| !t.trim().is_empty()));
+    init_logging(if is_bot { "info" } else { "warn" });
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -123,11 +147,11 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to stderr, filtered by `RUST_LOG` (default: warnings only for the tools, so their
-/// output stays clean).
-fn init_logging() {
+/// Logs go to stderr, filtered by `RUST_LOG` (default: `info` for the bot, warnings only for
+/// the tools, so their output stays clean).
+fn init_logging(default: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -141,15 +165,29 @@ fn load(cli_dir: &Option<PathBuf>) -> Result<Engine> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let command = match cli.command {
         Some(c) => c,
-        None if cli.token.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
-            anyhow::bail!("the Telegram front end is not built yet: use `inm-bot chat`")
-        }
+        None if cli.run.token.as_deref().is_some_and(|t| !t.trim().is_empty()) => Command::Run(cli.run.clone()),
         None => {
             eprintln!("No TELOXIDE_TOKEN set: starting the console chat. Set TELOXIDE_TOKEN to run the Telegram bot.");
             Command::Chat { lang: None }
         }
     };
     match command {
+        Command::Run(args) => {
+            let engine = std::sync::Arc::new(load(&cli.knowledge)?);
+            let token = args
+                .token
+                .filter(|t| !t.trim().is_empty())
+                .context("no Telegram token: set TELOXIDE_TOKEN (or --token), or try `inm-bot chat` for the console")?;
+            let settings = telegram::Settings {
+                token,
+                api_url: args.api_url,
+                db: args.db,
+                throttle: !args.no_throttle,
+                message_limit: usize::from(args.message_limit),
+            };
+            let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+            runtime.block_on(telegram::run(engine, settings))?;
+        }
         Command::Chat { lang } => {
             let engine = load(&cli.knowledge)?;
             let stdin = std::io::stdin();

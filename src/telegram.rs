@@ -1,0 +1,915 @@
+//! The Telegram front end: commands, free-text answers, interactive checklists saved per user,
+//! inline mode, group manners, and a clean start and shutdown. The core decides every `Answer`;
+//! this module only turns answers into Telegram messages and buttons.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use chrono::Utc;
+use teloxide::adaptors::throttle::Limits;
+use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
+use teloxide::prelude::*;
+use teloxide::types::{
+    BotCommand, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InlineQuery, InlineQueryResult,
+    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, LinkPreviewOptions, Me, MessageId,
+    ParseMode, User,
+};
+use teloxide::update_listeners::Polling;
+use teloxide::utils::command::BotCommands;
+use teloxide::{ApiError, RequestError};
+
+use crate::engine::{Answer, Engine};
+use crate::knowledge::Lang;
+use crate::render::{self, Format, TELEGRAM_LIMIT};
+use crate::store::Store;
+
+/// The bot as handlers see it. Always throttled; the throughput benchmark lifts the limits
+/// (`Settings::throttle = false`) rather than changing the type.
+pub type TgBot = teloxide::adaptors::Throttle<teloxide::adaptors::CacheMe<Bot>>;
+
+/// Telegram's limit for callback data.
+pub const CALLBACK_LIMIT: usize = 64;
+
+/// Topics offered on /start and when nothing matched.
+const MENU: &[&str] = &["hours", "address", "appointment", "documents", "procedures", "advice"];
+
+/// How long the bot may take to start answering before a long poll is answered empty.
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Everything `run` needs besides the knowledge base.
+pub struct Settings {
+    pub token: String,
+    pub api_url: Option<url::Url>,
+    pub db: PathBuf,
+    /// Honour Telegram's rate limits (always, except to measure raw throughput).
+    pub throttle: bool,
+    /// Longest message to send, in UTF-16 units; longer answers are split. At most 4096.
+    pub message_limit: usize,
+}
+
+/// What every handler shares.
+pub struct App {
+    pub engine: Arc<Engine>,
+    pub store: Store,
+    /// Longest message to send (see `Settings::message_limit`).
+    pub message_limit: usize,
+}
+
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum Command {
+    Start(String),
+    Help,
+    Hours,
+    Address,
+    Procedures,
+    Checklist(String),
+    Advice,
+    Language(String),
+}
+
+/// The command menu, per language.
+fn command_menu(lang: Lang) -> Vec<BotCommand> {
+    let list: [(&str, &str, &str); 7] = [
+        ("start", "Welcome and main topics", "Bienvenida y temas principales"),
+        (
+            "hours",
+            "Opening hours, open right now?",
+            "Horario, ¿está abierto ahora?",
+        ),
+        ("address", "Address and map", "Dirección y mapa"),
+        ("procedures", "Procedures at this office", "Trámites en esta oficina"),
+        (
+            "checklist",
+            "Your checklist for a procedure",
+            "Tu lista de requisitos de un trámite",
+        ),
+        ("advice", "Practical tips", "Consejos prácticos"),
+        ("language", "English or Spanish", "Inglés o español"),
+    ];
+    let mut v: Vec<BotCommand> = list
+        .iter()
+        .map(|(c, en, es)| {
+            BotCommand::new(
+                *c,
+                match lang {
+                    Lang::En => *en,
+                    Lang::Es => *es,
+                },
+            )
+        })
+        .collect();
+    v.push(BotCommand::new(
+        "help",
+        match lang {
+            Lang::En => "What I can do",
+            Lang::Es => "Qué puedo hacer",
+        },
+    ));
+    v
+}
+
+/// The whole handler tree.
+pub fn schema() -> UpdateHandler<anyhow::Error> {
+    dptree::entry()
+        .branch(
+            Update::filter_message()
+                .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
+                .branch(dptree::filter(addressed_to_me).endpoint(on_text)),
+        )
+        .branch(Update::filter_callback_query().endpoint(on_callback))
+        .branch(Update::filter_inline_query().endpoint(on_inline))
+}
+
+/// Starts the bot with long polling and runs until SIGINT or SIGTERM.
+pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> {
+    let store = Store::open(&settings.db)?;
+    // The HTTP timeout must outlast a long poll.
+    let client = teloxide::net::default_reqwest_settings()
+        .timeout(POLL_TIMEOUT + Duration::from_secs(10))
+        .build()
+        .context("building the HTTP client")?;
+    let mut bot = Bot::with_client(settings.token, client);
+    if let Some(url) = settings.api_url {
+        bot = bot.set_api_url(url);
+    }
+    let bot = bot.cache_me();
+    let me = bot
+        .get_me()
+        .await
+        .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
+    tracing::info!(username = %username(&me), "connected to Telegram");
+    let limits = if settings.throttle {
+        Limits::default()
+    } else {
+        unlimited()
+    };
+    let bot: TgBot = bot.throttle(limits);
+
+    tokio::spawn(register_commands(bot.clone()));
+
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
+        .dependencies(dptree::deps![Arc::new(App {
+            engine,
+            store: store.clone(),
+            message_limit: settings.message_limit.clamp(1, TELEGRAM_LIMIT),
+        })])
+        .default_handler(|_| async {})
+        .error_handler(Arc::new(LogError))
+        .build();
+    let shutdown = dispatcher.shutdown_token();
+    tokio::spawn(async move {
+        wait_for_signal().await;
+        tracing::info!("shutting down: finishing the updates in flight");
+        // `shutdown` fails only when dispatching has not started or already stopped.
+        if let Ok(done) = shutdown.shutdown() {
+            done.await;
+        }
+    });
+    let listener = Polling::builder(bot)
+        .timeout(POLL_TIMEOUT)
+        .delete_webhook()
+        .await
+        .build();
+    dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
+    store.flush()?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Limits far above anything a test can send. Not `u32::MAX`: the throttle worker preallocates
+/// a queue of `messages_per_sec_overall` entries.
+fn unlimited() -> Limits {
+    Limits {
+        messages_per_sec_chat: 100_000,
+        messages_per_sec_overall: 100_000,
+        messages_per_min_chat: 1_000_000,
+        messages_per_min_channel_or_supergroup: 1_000_000,
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn register_commands(bot: TgBot) {
+    for (code, lang) in [(None, Lang::En), (Some("en"), Lang::En), (Some("es"), Lang::Es)] {
+        let mut req = bot.set_my_commands(command_menu(lang));
+        if let Some(code) = code {
+            req = req.language_code(code);
+        }
+        if let Err(e) = req.await {
+            tracing::warn!(error = %e, language = code.unwrap_or("default"), "setMyCommands failed");
+        }
+    }
+}
+
+/// Logs handler and listener errors; the dispatcher keeps going.
+struct LogError;
+
+impl<E: std::fmt::Display + Send + Sync + 'static> teloxide::error_handlers::ErrorHandler<E> for LogError {
+    fn handle_error(self: Arc<Self>, error: E) -> futures_util::future::BoxFuture<'static, ()> {
+        // Display, never Debug: teloxide hides the token in the errors' URLs it displays.
+        tracing::warn!(error = %error, "update failed");
+        Box::pin(async {})
+    }
+}
+
+/// A message to send: Telegram HTML and optional buttons.
+struct Reply {
+    html: String,
+    keyboard: Option<InlineKeyboardMarkup>,
+}
+
+impl Reply {
+    fn text(html: String) -> Self {
+        Reply { html, keyboard: None }
+    }
+    fn with(html: String, keyboard: InlineKeyboardMarkup) -> Self {
+        Reply {
+            html,
+            keyboard: Some(keyboard),
+        }
+    }
+}
+
+/// Sends a reply, split under Telegram's limit; the buttons go with the last part.
+async fn send(bot: &TgBot, chat: ChatId, reply: Reply, limit: usize) -> Result<(), RequestError> {
+    let parts = render::split_html(&reply.html, limit);
+    let n = parts.len();
+    for (i, part) in parts.into_iter().enumerate() {
+        let mut req = bot
+            .send_message(chat, part)
+            .parse_mode(ParseMode::Html)
+            .link_preview_options(no_preview());
+        if i + 1 == n
+            && let Some(kb) = &reply.keyboard
+        {
+            req = req.reply_markup(kb.clone());
+        }
+        req.await?;
+    }
+    Ok(())
+}
+
+fn no_preview() -> LinkPreviewOptions {
+    LinkPreviewOptions {
+        is_disabled: true,
+        url: None,
+        prefer_small_media: false,
+        prefer_large_media: false,
+        show_above_text: false,
+    }
+}
+
+/// A callback button; data longer than Telegram allows is a bug in this module.
+fn button(text: impl Into<String>, data: String) -> InlineKeyboardButton {
+    debug_assert!(data.len() <= CALLBACK_LIMIT, "callback data too long: {data}");
+    InlineKeyboardButton::callback(text, data)
+}
+
+/// The user's language: their /language choice, else Telegram's `language_code`, else English.
+fn user_lang(store: &Store, user: Option<&User>) -> Lang {
+    let Some(user) = user else { return Lang::En };
+    match store.language(user.id.0) {
+        Ok(Some(l)) => l,
+        Ok(None) => user
+            .language_code
+            .as_deref()
+            .and_then(Lang::from_code)
+            .unwrap_or(Lang::En),
+        Err(e) => {
+            tracing::warn!(error = %e, "reading the language preference");
+            user.language_code
+                .as_deref()
+                .and_then(Lang::from_code)
+                .unwrap_or(Lang::En)
+        }
+    }
+}
+
+fn menu_keyboard(engine: &Engine, lang: Lang) -> InlineKeyboardMarkup {
+    let buttons: Vec<_> = MENU
+        .iter()
+        .filter_map(|id| engine.kb.topic(id))
+        .map(|t| button(t.title.get(lang).clone(), format!("t:{}", t.id)))
+        .collect();
+    InlineKeyboardMarkup::new(buttons.chunks(2).map(|c| c.to_vec()).collect::<Vec<_>>())
+}
+
+/// Buttons under a topic's answer: its checklist, then related topics.
+fn topic_keyboard(engine: &Engine, topic: usize, lang: Lang, me: &Me, private: bool) -> Option<InlineKeyboardMarkup> {
+    let t = &engine.kb.topics[topic];
+    let mut rows = Vec::new();
+    if !t.checklist.is_empty() {
+        let label = match lang {
+            Lang::En => "📋 My checklist",
+            Lang::Es => "📋 Mi lista",
+        };
+        rows.push(vec![checklist_button(label.to_string(), &t.id, me, private)]);
+    }
+    let related: Vec<_> = t
+        .related
+        .iter()
+        .filter_map(|id| engine.kb.topic(id))
+        .take(3)
+        .map(|r| button(r.title.get(lang).clone(), format!("t:{}", r.id)))
+        .collect();
+    if !related.is_empty() {
+        rows.push(related);
+    }
+    (!rows.is_empty()).then(|| InlineKeyboardMarkup::new(rows))
+}
+
+/// In a private chat the checklist opens in place; in a group it opens in the private chat, since
+/// progress is personal.
+fn checklist_button(label: String, topic: &str, me: &Me, private: bool) -> InlineKeyboardButton {
+    if private {
+        button(label, format!("c:{topic}"))
+    } else {
+        InlineKeyboardButton::url(label, deep_link(me, &format!("cl_{topic}")))
+    }
+}
+
+/// Telegram bots always have a username; a misbehaving server must not make us panic.
+fn username(me: &Me) -> &str {
+    me.user.username.as_deref().unwrap_or("")
+}
+
+fn deep_link(me: &Me, payload: &str) -> url::Url {
+    let base = format!("https://t.me/{}", username(me));
+    let mut url = url::Url::parse(&base).unwrap_or_else(|_| url::Url::parse("https://t.me/").expect("valid url"));
+    url.query_pairs_mut().append_pair("start", payload);
+    url
+}
+
+fn topic_reply(engine: &Engine, topic: usize, lang: Lang, me: &Me, private: bool) -> Reply {
+    let html = render::topic(engine, topic, lang, Utc::now(), Format::Html, false);
+    Reply {
+        html,
+        keyboard: topic_keyboard(engine, topic, lang, me, private),
+    }
+}
+
+fn checklist_text(engine: &Engine, topic: usize, lang: Lang, ticked: usize) -> String {
+    let t = &engine.kb.topics[topic];
+    let hint = match lang {
+        Lang::En => "Tap an item when you have it ready.",
+        Lang::Es => "Toca cada punto cuando lo tengas listo.",
+    };
+    format!(
+        "{}\n{}\n\n{}",
+        Format::Html.bold(&format!("📋 {}", t.title.get(lang))),
+        Format::Html.text(&render::progress(ticked, t.checklist.len(), lang)),
+        Format::Html.italic(hint)
+    )
+}
+
+fn checklist_keyboard(
+    engine: &Engine,
+    topic: usize,
+    lang: Lang,
+    ticked: &std::collections::BTreeSet<String>,
+) -> InlineKeyboardMarkup {
+    let t = &engine.kb.topics[topic];
+    let mut rows: Vec<Vec<InlineKeyboardButton>> = t
+        .checklist
+        .iter()
+        .map(|item| {
+            let mark = if ticked.contains(&item.id) { "✅" } else { "☐" };
+            vec![button(
+                format!("{mark} {}", item.text(lang)),
+                format!("x:{}:{}", t.id, item.id),
+            )]
+        })
+        .collect();
+    let reset = match lang {
+        Lang::En => "↺ Start over",
+        Lang::Es => "↺ Empezar de nuevo",
+    };
+    rows.push(vec![button(reset, format!("r:{}", t.id))]);
+    InlineKeyboardMarkup::new(rows)
+}
+
+fn checklist_reply(engine: &Engine, store: &Store, user: u64, topic: usize, lang: Lang) -> anyhow::Result<Reply> {
+    let ticked = store.ticked(user, &engine.kb.topics[topic].id)?;
+    Ok(Reply::with(
+        checklist_text(engine, topic, lang, ticked.len()),
+        checklist_keyboard(engine, topic, lang, &ticked),
+    ))
+}
+
+fn procedures_keyboard(engine: &Engine, lang: Lang, prefix: &str, me: &Me, private: bool) -> InlineKeyboardMarkup {
+    let rows = engine
+        .checklist_topics()
+        .into_iter()
+        .map(|t| {
+            let topic = &engine.kb.topics[t];
+            let label = topic.title.get(lang).clone();
+            if prefix == "c" {
+                vec![checklist_button(label, &topic.id, me, private)]
+            } else {
+                vec![button(label, format!("{prefix}:{}", topic.id))]
+            }
+        })
+        .collect::<Vec<_>>();
+    InlineKeyboardMarkup::new(rows)
+}
+
+fn language_keyboard() -> InlineKeyboardMarkup {
+    InlineKeyboardMarkup::new(vec![vec![
+        button("🇬🇧 English", "l:en".to_string()),
+        button("🇲🇽 Español", "l:es".to_string()),
+    ]])
+}
+
+fn welcome(lang: Lang) -> String {
+    Format::Html.text(match lang {
+        Lang::En => {
+            "👋 Hi! I answer questions about the INM immigration office in Mexico City (Polanco): opening hours, address, appointments, what to bring and procedures. Ask in English or Spanish, in your own words, or pick a topic."
+        }
+        Lang::Es => {
+            "👋 ¡Hola! Respondo preguntas sobre la oficina del INM en la Ciudad de México (Polanco): horario, dirección, citas, qué llevar y trámites. Pregunta en español o inglés, con tus palabras, o elige un tema."
+        }
+    })
+}
+
+fn help(lang: Lang) -> String {
+    let text = match lang {
+        Lang::En => {
+            "Ask me a question, for example \"what time do you open?\", \"how do I renew my card?\" or \"donde esta la oficina\".\n\n/hours: opening hours, open right now?\n/address: address and map\n/procedures: procedures at this office\n/checklist: your checklist for a procedure\n/advice: practical tips\n/language: English or Spanish\n\nIn any chat you can also type @ and my name followed by a question."
+        }
+        Lang::Es => {
+            "Hazme una pregunta, por ejemplo \"¿a qué hora abren?\", \"¿cómo renuevo mi tarjeta?\" o \"where is the office\".\n\n/hours: horario, ¿está abierto ahora?\n/address: dirección y mapa\n/procedures: trámites en esta oficina\n/checklist: tu lista de requisitos de un trámite\n/advice: consejos prácticos\n/language: inglés o español\n\nEn cualquier chat también puedes escribir @ y mi nombre seguido de una pregunta."
+        }
+    };
+    Format::Html.text(text)
+}
+
+async fn on_command(bot: TgBot, msg: Message, cmd: Command, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+    let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
+    let lang = user_lang(store, msg.from.as_ref());
+    let private = msg.chat.is_private();
+    let chat = msg.chat.id;
+    let user = msg.from.as_ref().map(|u| u.id.0);
+    tracing::debug!(command = ?cmd, private, "command");
+    let topic_by_id = |id: &str| engine.kb.topic_index(id);
+    let reply = match cmd {
+        Command::Start(payload) => {
+            let payload = payload.trim();
+            if let Some(id) = payload.strip_prefix("cl_")
+                && let (Some(t), Some(user)) = (engine.kb.topic_index(id), user)
+                && !engine.kb.topics[t].checklist.is_empty()
+                && private
+            {
+                checklist_reply(engine, store, user, t, lang)?
+            } else if let Some(t) = topic_by_id(payload) {
+                topic_reply(engine, t, lang, &me, private)
+            } else {
+                Reply::with(welcome(lang), menu_keyboard(engine, lang))
+            }
+        }
+        Command::Help => Reply::text(help(lang)),
+        Command::Hours | Command::Advice | Command::Procedures => {
+            let id = match cmd {
+                Command::Hours => "hours",
+                Command::Advice => "advice",
+                _ => "procedures",
+            };
+            match topic_by_id(id) {
+                Some(t) if id == "procedures" => {
+                    let html = render::topic(engine, t, lang, Utc::now(), Format::Html, false);
+                    Reply::with(html, procedures_keyboard(engine, lang, "t", &me, private))
+                }
+                Some(t) => topic_reply(engine, t, lang, &me, private),
+                None => Reply::text(render::unknown(lang, Format::Html)),
+            }
+        }
+        Command::Address => {
+            let Some(t) = topic_by_id("address") else {
+                return Ok(send(&bot, chat, Reply::text(render::unknown(lang, Format::Html)), limit).await?);
+            };
+            send(&bot, chat, topic_reply(engine, t, lang, &me, private), limit).await?;
+            if let Some(pin) = &engine.kb.office.pin {
+                let mut title = engine.kb.office.name.get(lang).clone();
+                if pin.approximate {
+                    title.push_str(match lang {
+                        Lang::En => " (approximate pin)",
+                        Lang::Es => " (ubicación aproximada)",
+                    });
+                }
+                bot.send_venue(
+                    chat,
+                    pin.latitude,
+                    pin.longitude,
+                    title,
+                    engine.kb.office.address.clone(),
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+        Command::Checklist(arg) => {
+            let found = if arg.trim().is_empty() {
+                None
+            } else {
+                engine.find_checklist(&arg, Some(lang))
+            };
+            match (found, user) {
+                (Some(t), Some(user)) if private => checklist_reply(engine, store, user, t, lang)?,
+                (Some(t), _) => {
+                    let label = format!("📋 {}", engine.kb.topics[t].title.get(lang));
+                    let kb = InlineKeyboardMarkup::new(vec![vec![checklist_button(
+                        label,
+                        &engine.kb.topics[t].id,
+                        &me,
+                        false,
+                    )]]);
+                    Reply::with(Format::Html.text(checklists_open_privately(lang)), kb)
+                }
+                (None, _) => {
+                    let title = match (lang, private) {
+                        (_, false) => checklists_open_privately(lang),
+                        (Lang::En, true) => "Which procedure?",
+                        (Lang::Es, true) => "¿Qué trámite?",
+                    };
+                    Reply::with(
+                        Format::Html.text(title),
+                        procedures_keyboard(engine, lang, "c", &me, private),
+                    )
+                }
+            }
+        }
+        Command::Language(arg) => match (arg.trim().parse::<Lang>(), user) {
+            (Ok(l), Some(user)) => {
+                store.set_language(user, l)?;
+                Reply::text(language_set(l))
+            }
+            _ => Reply::with(
+                Format::Html.text("English or Spanish? / ¿Inglés o español?"),
+                language_keyboard(),
+            ),
+        },
+    };
+    send(&bot, chat, reply, limit).await?;
+    Ok(())
+}
+
+fn checklists_open_privately(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "Checklists are personal: I'll open yours in a private chat.",
+        Lang::Es => "Las listas son personales: abro la tuya en un chat privado.",
+    }
+}
+
+fn language_set(lang: Lang) -> String {
+    match lang {
+        Lang::En => "✅ I'll answer in English. (I still reply in the language of each question.)".to_string(),
+        Lang::Es => "✅ Te responderé en español. (Igual contesto en el idioma de cada pregunta.)".to_string(),
+    }
+}
+
+/// In a private chat every message is for the bot; in a group only those that mention it or
+/// reply to it (and unknown commands addressed to it by name).
+fn addressed_to_me(msg: Message, me: Me) -> bool {
+    if msg.chat.is_private() {
+        return true;
+    }
+    let Some(text) = msg.text() else { return false };
+    let mention = format!("@{}", username(&me)).to_lowercase();
+    (mention.len() > 1 && text.to_lowercase().contains(&mention))
+        || msg
+            .reply_to_message()
+            .and_then(|m| m.from.as_ref())
+            .is_some_and(|u| u.id == me.user.id)
+}
+
+async fn on_text(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+    let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
+    let lang = user_lang(store, msg.from.as_ref());
+    let private = msg.chat.is_private();
+    let Some(text) = msg.text() else {
+        let reply = match lang {
+            Lang::En => "I can only read text: type your question. 🙂",
+            Lang::Es => "Sólo leo texto: escribe tu pregunta. 🙂",
+        };
+        send(&bot, msg.chat.id, Reply::text(Format::Html.text(reply)), limit).await?;
+        return Ok(());
+    };
+    if text.starts_with('/') {
+        let reply = match lang {
+            Lang::En => "I don't know that command. /help lists what I can do.",
+            Lang::Es => "No conozco ese comando. /help muestra lo que puedo hacer.",
+        };
+        send(&bot, msg.chat.id, Reply::text(Format::Html.text(reply)), limit).await?;
+        return Ok(());
+    }
+    let question = strip_mention(text, username(&me));
+    tracing::debug!(question = %question, "question");
+    let answer = engine.ask(&question, Some(lang));
+    match &answer {
+        Answer::Topic { topic, score, .. } => {
+            tracing::info!(topic = %engine.topic_id(*topic), score, "answered");
+        }
+        Answer::Suggestions { score, .. } => tracing::info!(score, "suggested"),
+        Answer::Unknown { .. } => tracing::info!("no match"),
+    }
+    let reply = match answer {
+        Answer::Topic { topic, lang, .. } => topic_reply(engine, topic, lang, &me, private),
+        Answer::Suggestions { topics, lang, .. } => {
+            let rows = topics
+                .iter()
+                .map(|&t| {
+                    vec![button(
+                        engine.kb.topics[t].title.get(lang).clone(),
+                        format!("t:{}", engine.topic_id(t)),
+                    )]
+                })
+                .collect::<Vec<_>>();
+            Reply::with(
+                Format::Html.text(render::did_you_mean(lang)),
+                InlineKeyboardMarkup::new(rows),
+            )
+        }
+        Answer::Unknown { lang } => Reply::with(render::unknown(lang, Format::Html), menu_keyboard(engine, lang)),
+    };
+    send(&bot, msg.chat.id, reply, limit).await?;
+    Ok(())
+}
+
+fn strip_mention(text: &str, username: &str) -> String {
+    let mention = format!("@{username}");
+    let lower = text.to_lowercase();
+    match lower.find(&mention.to_lowercase()) {
+        // Lower-casing can change byte lengths outside ASCII; only strip when offsets agree.
+        Some(i)
+            if text.is_char_boundary(i) && text.is_char_boundary(i + mention.len()) && lower.len() == text.len() =>
+        {
+            format!("{} {}", &text[..i], &text[i + mention.len()..])
+        }
+        _ => text.to_string(),
+    }
+}
+
+/// What a callback button asks for.
+#[derive(Debug, PartialEq)]
+enum Action<'a> {
+    Topic(&'a str),
+    Checklist(&'a str),
+    Toggle(&'a str, &'a str),
+    Reset(&'a str),
+    Language(Lang),
+}
+
+fn parse_callback(data: &str) -> Option<Action<'_>> {
+    let (kind, rest) = data.split_once(':')?;
+    match kind {
+        "t" => Some(Action::Topic(rest)),
+        "c" => Some(Action::Checklist(rest)),
+        "x" => rest.split_once(':').map(|(t, i)| Action::Toggle(t, i)),
+        "r" => Some(Action::Reset(rest)),
+        "l" => Lang::from_code(rest).map(Action::Language),
+        _ => None,
+    }
+}
+
+async fn on_callback(bot: TgBot, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+    let store = &app.store;
+    let result = handle_callback(&bot, &q, &me, &app).await;
+    // Every callback is answered, even when handling it failed, so the button stops spinning.
+    let lang = user_lang(store, Some(&q.from));
+    let mut answer = bot.answer_callback_query(q.id.clone());
+    match &result {
+        Ok(true) => {}
+        Ok(false) => {
+            answer = answer.text(match lang {
+                Lang::En => "This button is out of date. Send /start for a fresh menu.",
+                Lang::Es => "Este botón ya no es válido. Envía /start para ver el menú.",
+            })
+        }
+        Err(_) => {
+            answer = answer.text(match lang {
+                Lang::En => "Sorry, something went wrong. Please try again.",
+                Lang::Es => "Perdón, algo falló. Inténtalo de nuevo.",
+            })
+        }
+    }
+    let answered = answer.await;
+    result?;
+    answered?;
+    Ok(())
+}
+
+/// Handles a button press; `Ok(false)` for data that is unknown or no longer valid.
+async fn handle_callback(bot: &TgBot, q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
+    let (engine, store, limit) = (&*app.engine, &app.store, app.message_limit);
+    let Some(action) = q.data.as_deref().and_then(parse_callback) else {
+        return Ok(false);
+    };
+    let Some(msg) = q.regular_message() else {
+        return Ok(false);
+    };
+    let lang = user_lang(store, Some(&q.from));
+    let user = q.from.id.0;
+    let private = msg.chat.is_private();
+    let chat = msg.chat.id;
+    match action {
+        Action::Topic(id) => {
+            let Some(t) = engine.kb.topic_index(id) else {
+                return Ok(false);
+            };
+            send(bot, chat, topic_reply(engine, t, lang, me, private), limit).await?;
+        }
+        Action::Checklist(id) => {
+            let Some(t) = engine
+                .kb
+                .topic_index(id)
+                .filter(|&t| !engine.kb.topics[t].checklist.is_empty())
+            else {
+                return Ok(false);
+            };
+            send(bot, chat, checklist_reply(engine, store, user, t, lang)?, limit).await?;
+        }
+        Action::Toggle(id, item) => {
+            let Some(t) = engine.kb.topic_index(id) else {
+                return Ok(false);
+            };
+            if !engine.kb.topics[t].checklist.iter().any(|i| i.id == item) {
+                return Ok(false);
+            }
+            let ticked = store.toggle(user, id, item)?;
+            edit(
+                bot,
+                chat,
+                msg.id,
+                checklist_text(engine, t, lang, ticked.len()),
+                checklist_keyboard(engine, t, lang, &ticked),
+            )
+            .await?;
+        }
+        Action::Reset(id) => {
+            let Some(t) = engine
+                .kb
+                .topic_index(id)
+                .filter(|&t| !engine.kb.topics[t].checklist.is_empty())
+            else {
+                return Ok(false);
+            };
+            store.reset(user, id)?;
+            let none = Default::default();
+            edit(
+                bot,
+                chat,
+                msg.id,
+                checklist_text(engine, t, lang, 0),
+                checklist_keyboard(engine, t, lang, &none),
+            )
+            .await?;
+        }
+        Action::Language(l) => {
+            store.set_language(user, l)?;
+            let edited = bot
+                .edit_message_text(chat, msg.id, language_set(l))
+                .parse_mode(ParseMode::Html)
+                .await;
+            ignore_not_modified(edited.map(|_| ()))?;
+        }
+    }
+    Ok(true)
+}
+
+async fn edit(
+    bot: &TgBot,
+    chat: ChatId,
+    id: MessageId,
+    html: String,
+    keyboard: InlineKeyboardMarkup,
+) -> Result<(), RequestError> {
+    let r = bot
+        .edit_message_text(chat, id, html)
+        .parse_mode(ParseMode::Html)
+        .reply_markup(keyboard)
+        .await;
+    ignore_not_modified(r.map(|_| ()))
+}
+
+/// Pressing "start over" on an empty checklist changes nothing, which Telegram reports as an error.
+fn ignore_not_modified(r: Result<(), RequestError>) -> Result<(), RequestError> {
+    match r {
+        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        other => other,
+    }
+}
+
+async fn on_inline(bot: TgBot, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
+    let (engine, store) = (&app.engine, &app.store);
+    let hint = user_lang(store, Some(&q.from));
+    let (topics, lang): (Vec<usize>, Lang) = if q.query.trim().is_empty() {
+        (
+            MENU.iter().filter_map(|id| engine.kb.topic_index(id)).take(5).collect(),
+            hint,
+        )
+    } else {
+        let m = engine.matcher.find(&q.query, Some(hint));
+        let topics = m
+            .best
+            .into_iter()
+            .chain(m.runner_ups)
+            .map(|s| s.topic)
+            .take(5)
+            .collect();
+        (topics, m.lang)
+    };
+    let now = Utc::now();
+    let results: Vec<InlineQueryResult> = topics
+        .into_iter()
+        .map(|t| {
+            let topic = &engine.kb.topics[t];
+            let html = render::topic(engine, t, lang, now, Format::Html, false);
+            let plain = render::fill(engine, topic.answer.get(lang), lang, now);
+            let description: String = plain
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .chars()
+                .take(100)
+                .collect();
+            InlineQueryResult::Article(
+                InlineQueryResultArticle::new(
+                    topic.id.clone(),
+                    topic.title.get(lang).clone(),
+                    InputMessageContent::Text(
+                        InputMessageContentText::new(html)
+                            .parse_mode(ParseMode::Html)
+                            .link_preview_options(no_preview()),
+                    ),
+                )
+                .description(description),
+            )
+        })
+        .collect();
+    // Short cache: the hours answer says whether the office is open right now.
+    bot.answer_inline_query(q.id, results).cache_time(60).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn callback_data_round_trips_and_fits() {
+        let engine = Engine::embedded().unwrap();
+        for t in &engine.kb.topics {
+            for item in &t.checklist {
+                let data = format!("x:{}:{}", t.id, item.id);
+                assert!(data.len() <= CALLBACK_LIMIT, "{data}");
+                assert_eq!(parse_callback(&data), Some(Action::Toggle(&t.id, &item.id)));
+            }
+        }
+        assert_eq!(parse_callback("l:es"), Some(Action::Language(Lang::Es)));
+        assert_eq!(parse_callback("garbage"), None);
+        assert_eq!(parse_callback("l:fr"), None);
+        assert_eq!(parse_callback("z:1"), None);
+    }
+
+    #[test]
+    fn commands_parse_with_and_without_arguments() {
+        assert_eq!(
+            Command::parse("/start canje", "inmbot").unwrap(),
+            Command::Start("canje".into())
+        );
+        assert_eq!(
+            Command::parse("/start", "inmbot").unwrap(),
+            Command::Start(String::new())
+        );
+        assert_eq!(Command::parse("/hours@inmbot", "inmbot").unwrap(), Command::Hours);
+        assert!(Command::parse("/hours@otherbot", "inmbot").is_err());
+    }
+
+    #[test]
+    fn mentions_are_stripped() {
+        assert_eq!(strip_mention("@InmBot what time?", "inmbot").trim(), "what time?");
+        assert_eq!(strip_mention("hola", "inmbot"), "hola");
+    }
+}
