@@ -25,9 +25,48 @@ use crate::knowledge::Lang;
 use crate::render::{self, Format, TELEGRAM_LIMIT};
 use crate::store::Store;
 
-/// The bot as handlers see it. Always throttled; the throughput benchmark lifts the limits
-/// (`Settings::throttle = false`) rather than changing the type.
-pub type TgBot = teloxide::adaptors::Throttle<teloxide::adaptors::CacheMe<Bot>>;
+/// What the handlers need of a bot: teloxide's `Throttle` around the plain `Bot` in production
+/// (Telegram's rate limits), the plain `Bot` to measure raw throughput.
+pub trait Api:
+    Requester<
+        Err = RequestError,
+        GetMe: Send,
+        GetUpdates: Send,
+        GetWebhookInfo: Send,
+        DeleteWebhook: Send,
+        SendMessage: Send,
+        SendVenue: Send,
+        EditMessageText: Send,
+        AnswerCallbackQuery: Send,
+        AnswerInlineQuery: Send,
+        SetMyCommands: Send,
+    > + Clone
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<
+    T: Requester<
+            Err = RequestError,
+            GetMe: Send,
+            GetUpdates: Send,
+            GetWebhookInfo: Send,
+            DeleteWebhook: Send,
+            SendMessage: Send,
+            SendVenue: Send,
+            EditMessageText: Send,
+            AnswerCallbackQuery: Send,
+            AnswerInlineQuery: Send,
+            SetMyCommands: Send,
+        > + Clone
+        + Send
+        + Sync
+        + 'static,
+> Api for T
+{
+}
 
 /// Telegram's limit for callback data.
 pub const CALLBACK_LIMIT: usize = 64;
@@ -112,15 +151,15 @@ fn command_menu(lang: Lang) -> Vec<BotCommand> {
 }
 
 /// The whole handler tree.
-pub fn schema() -> UpdateHandler<anyhow::Error> {
+pub fn schema<B: Api>() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(
             Update::filter_message()
-                .branch(dptree::entry().filter_command::<Command>().endpoint(on_command))
-                .branch(dptree::filter(addressed_to_me).endpoint(on_text)),
+                .branch(dptree::entry().filter_command::<Command>().endpoint(on_command::<B>))
+                .branch(dptree::filter(addressed_to_me).endpoint(on_text::<B>)),
         )
-        .branch(Update::filter_callback_query().endpoint(on_callback))
-        .branch(Update::filter_inline_query().endpoint(on_inline))
+        .branch(Update::filter_callback_query().endpoint(on_callback::<B>))
+        .branch(Update::filter_inline_query().endpoint(on_inline::<B>))
 }
 
 /// Starts the bot with long polling and runs until SIGINT or SIGTERM.
@@ -141,21 +180,26 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         .await
         .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
     tracing::info!(username = %username(&me), "connected to Telegram");
-    let limits = if settings.throttle {
-        Limits::default()
+    let app = Arc::new(App {
+        engine,
+        store: store.clone(),
+        message_limit: settings.message_limit.clamp(1, TELEGRAM_LIMIT),
+    });
+    if settings.throttle {
+        dispatch(bot.throttle(Limits::default()), app).await;
     } else {
-        unlimited()
-    };
-    let bot: TgBot = bot.throttle(limits);
+        dispatch(bot, app).await;
+    }
+    store.flush()?;
+    tracing::info!("stopped");
+    Ok(())
+}
 
+/// Registers the command menus, then handles updates until SIGINT or SIGTERM.
+async fn dispatch<B: Api>(bot: B, app: Arc<App>) {
     tokio::spawn(register_commands(bot.clone()));
-
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
-        .dependencies(dptree::deps![Arc::new(App {
-            engine,
-            store: store.clone(),
-            message_limit: settings.message_limit.clamp(1, TELEGRAM_LIMIT),
-        })])
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<B>())
+        .dependencies(dptree::deps![app])
         .default_handler(|_| async {})
         .error_handler(Arc::new(LogError))
         .build();
@@ -174,20 +218,6 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         .await
         .build();
     dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
-    store.flush()?;
-    tracing::info!("stopped");
-    Ok(())
-}
-
-/// Limits far above anything a test can send. Not `u32::MAX`: the throttle worker preallocates
-/// a queue of `messages_per_sec_overall` entries.
-fn unlimited() -> Limits {
-    Limits {
-        messages_per_sec_chat: 100_000,
-        messages_per_sec_overall: 100_000,
-        messages_per_min_chat: 1_000_000,
-        messages_per_min_channel_or_supergroup: 1_000_000,
-    }
 }
 
 async fn wait_for_signal() {
@@ -212,7 +242,7 @@ async fn wait_for_signal() {
     }
 }
 
-async fn register_commands(bot: TgBot) {
+async fn register_commands<B: Api>(bot: B) {
     for (code, lang) in [(None, Lang::En), (Some("en"), Lang::En), (Some("es"), Lang::Es)] {
         let mut req = bot.set_my_commands(command_menu(lang));
         if let Some(code) = code {
@@ -254,7 +284,7 @@ impl Reply {
 }
 
 /// Sends a reply, split under Telegram's limit; the buttons go with the last part.
-async fn send(bot: &TgBot, chat: ChatId, reply: Reply, limit: usize) -> Result<(), RequestError> {
+async fn send<B: Api>(bot: &B, chat: ChatId, reply: Reply, limit: usize) -> Result<(), RequestError> {
     let parts = render::split_html(&reply.html, limit);
     let n = parts.len();
     for (i, part) in parts.into_iter().enumerate() {
@@ -466,7 +496,7 @@ fn help(lang: Lang) -> String {
     Format::Html.text(text)
 }
 
-async fn on_command(bot: TgBot, msg: Message, cmd: Command, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+async fn on_command<B: Api>(bot: B, msg: Message, cmd: Command, me: Me, app: Arc<App>) -> anyhow::Result<()> {
     let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
     let lang = user_lang(store, msg.from.as_ref());
     let private = msg.chat.is_private();
@@ -604,7 +634,7 @@ fn addressed_to_me(msg: Message, me: Me) -> bool {
             .is_some_and(|u| u.id == me.user.id)
 }
 
-async fn on_text(bot: TgBot, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+async fn on_text<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
     let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
     let lang = user_lang(store, msg.from.as_ref());
     let private = msg.chat.is_private();
@@ -693,7 +723,7 @@ fn parse_callback(data: &str) -> Option<Action<'_>> {
     }
 }
 
-async fn on_callback(bot: TgBot, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+async fn on_callback<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
     let store = &app.store;
     let result = handle_callback(&bot, &q, &me, &app).await;
     // Every callback is answered, even when handling it failed, so the button stops spinning.
@@ -721,7 +751,7 @@ async fn on_callback(bot: TgBot, q: CallbackQuery, me: Me, app: Arc<App>) -> any
 }
 
 /// Handles a button press; `Ok(false)` for data that is unknown or no longer valid.
-async fn handle_callback(bot: &TgBot, q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
+async fn handle_callback<B: Api>(bot: &B, q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
     let (engine, store, limit) = (&*app.engine, &app.store, app.message_limit);
     let Some(action) = q.data.as_deref().and_then(parse_callback) else {
         return Ok(false);
@@ -798,8 +828,8 @@ async fn handle_callback(bot: &TgBot, q: &CallbackQuery, me: &Me, app: &App) -> 
     Ok(true)
 }
 
-async fn edit(
-    bot: &TgBot,
+async fn edit<B: Api>(
+    bot: &B,
     chat: ChatId,
     id: MessageId,
     html: String,
@@ -821,7 +851,7 @@ fn ignore_not_modified(r: Result<(), RequestError>) -> Result<(), RequestError> 
     }
 }
 
-async fn on_inline(bot: TgBot, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
+async fn on_inline<B: Api>(bot: B, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
     let (engine, store) = (&app.engine, &app.store);
     let hint = user_lang(store, Some(&q.from));
     let (topics, lang): (Vec<usize>, Lang) = if q.query.trim().is_empty() {

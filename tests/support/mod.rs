@@ -8,7 +8,7 @@
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -50,6 +50,8 @@ struct Inner {
     faults: Mutex<Vec<(String, Fault)>>,
     next_update_id: AtomicI64,
     next_message_id: AtomicI64,
+    /// Successful SendMessage calls, for waiting cheaply on thousands of them.
+    messages_sent: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -99,15 +101,19 @@ impl FakeApi {
         self.calls().into_iter().filter(|c| c.method == method).collect()
     }
 
+    pub fn messages_sent(&self) -> usize {
+        self.inner.messages_sent.load(Ordering::SeqCst)
+    }
+
     /// Waits until `pred` holds for the calls so far; panics with the calls after `timeout`.
     pub async fn wait_for(&self, what: &str, timeout: Duration, pred: impl Fn(&[Call]) -> bool) -> Vec<Call> {
         let deadline = Instant::now() + timeout;
         loop {
             let notified = self.inner.new_call.notified();
-            let calls = self.calls();
-            if pred(&calls) {
-                return calls;
+            if pred(&self.inner.calls.lock().unwrap()) {
+                return self.calls();
             }
+            let calls = self.calls();
             let now = Instant::now();
             if now >= deadline {
                 let summary: Vec<String> = calls.iter().map(|c| format!("{} {}", c.method, c.body)).collect();
@@ -259,6 +265,9 @@ async fn handle(
     };
     if method != "GetUpdates" {
         record(result.clone());
+    }
+    if method == "SendMessage" {
+        inner.messages_sent.fetch_add(1, Ordering::SeqCst);
     }
     axum::Json(json!({"ok": true, "result": result})).into_response()
 }
@@ -420,6 +429,17 @@ pub fn assert_all_sent_messages_valid(calls: &[Call]) {
     }
 }
 
+/// The `inm-bot` binary: Cargo names it for tests; an example finds it beside its own directory.
+fn bot_binary() -> PathBuf {
+    match option_env!("CARGO_BIN_EXE_inm-bot") {
+        Some(p) => PathBuf::from(p),
+        None => {
+            let exe = std::env::current_exe().unwrap();
+            exe.parent().and_then(Path::parent).unwrap().join("inm-bot")
+        }
+    }
+}
+
 /// The real bot binary, running against a fake API.
 pub struct BotProcess {
     child: Child,
@@ -434,7 +454,7 @@ impl BotProcess {
         let db = db.map(Path::to_path_buf).unwrap_or_else(|| dir.path().join("bot.db"));
         let log = dir.path().join(format!("bot-{}.log", std::process::id()));
         let log_file = std::fs::File::create(&log).unwrap();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_inm-bot"));
+        let mut cmd = Command::new(bot_binary());
         cmd.arg("run")
             .env("TELOXIDE_TOKEN", TOKEN)
             .env("TELOXIDE_API_URL", &api.url)
@@ -454,6 +474,10 @@ impl BotProcess {
             log,
             _dir: Some(dir),
         }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn log_text(&self) -> String {
