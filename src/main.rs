@@ -22,6 +22,16 @@ use inm_bot::{Answer, Engine, console, eval, matching, telegram};
     about = "Answers questions about the INM immigration office in Mexico City (Polanco)"
 )]
 struct Cli {
+    /// Log format on standard error.
+    #[arg(
+        long,
+        global = true,
+        env = "INM_BOT_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty"
+    )]
+    log_format: LogFormat,
+
     /// Load the knowledge base from this directory instead of the copy built into the binary.
     #[arg(long, global = true, env = "INM_BOT_KNOWLEDGE", value_name = "DIR")]
     knowledge: Option<PathBuf>,
@@ -32,6 +42,12 @@ struct Cli {
     /// With no subcommand: the Telegram bot when a token is set, otherwise the console chat.
     #[command(flatten)]
     run: RunArgs,
+}
+
+#[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq)]
+enum LogFormat {
+    Pretty,
+    Json,
 }
 
 #[derive(Args, Clone)]
@@ -48,6 +64,34 @@ struct RunArgs {
     /// Lift Telegram's rate limits (only to measure throughput against a local fake server).
     #[arg(long, env = "INM_BOT_NO_THROTTLE", hide = true, value_parser = clap::builder::BoolishValueParser::new())]
     no_throttle: bool,
+    /// Telegram user ids allowed to use /reload and /stats, comma-separated.
+    #[arg(long, env = "INM_BOT_ADMINS", value_delimiter = ',', value_name = "IDS")]
+    admins: Vec<u64>,
+    /// Messages a minute a user may send; past it they get one notice and are ignored for the
+    /// rest of the minute (0: no limit).
+    #[arg(long, env = "INM_BOT_FLOOD_LIMIT", default_value_t = 20, value_name = "N")]
+    flood_limit: u32,
+    /// Unanswered questions kept for `inm-bot misses` (normalised text only): at most this many,
+    #[arg(long, env = "INM_BOT_MISSES_MAX", default_value_t = 10_000, value_name = "N")]
+    misses_max: usize,
+    /// and for at most this many days.
+    #[arg(long, env = "INM_BOT_MISSES_DAYS", default_value_t = 90, value_name = "DAYS")]
+    misses_days: u32,
+    /// Receive updates by webhook at this public URL instead of long polling.
+    #[arg(long, env = "INM_BOT_WEBHOOK_URL", value_name = "URL")]
+    webhook_url: Option<url::Url>,
+    /// With --webhook-url: the local address to listen on.
+    #[arg(long, env = "INM_BOT_LISTEN", default_value = "0.0.0.0:8443", value_name = "ADDR")]
+    listen: std::net::SocketAddr,
+    /// With --webhook-url: the local path, when a reverse proxy rewrites it (default: the URL's path).
+    #[arg(long, env = "INM_BOT_WEBHOOK_PATH", value_name = "PATH")]
+    webhook_path: Option<String>,
+    /// With --webhook-url: the secret Telegram must send (default: a new random one at each start).
+    #[arg(long, env = "INM_BOT_WEBHOOK_SECRET", hide_env_values = true, value_name = "SECRET")]
+    webhook_secret: Option<String>,
+    /// Serve /healthz and Prometheus /metrics on this address (e.g. 127.0.0.1:9090).
+    #[arg(long, env = "INM_BOT_METRICS", value_name = "ADDR")]
+    metrics: Option<std::net::SocketAddr>,
     /// Split answers into messages of at most this many characters (Telegram's limit is 4096).
     #[arg(long, env = "INM_BOT_MESSAGE_LIMIT", hide = true, default_value_t = 4096,
           value_parser = clap::value_parser!(u16).range(64..=4096))]
@@ -57,7 +101,7 @@ struct RunArgs {
 #[derive(Subcommand)]
 enum Command {
     /// Run the Telegram bot (long polling).
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Chat with the bot in this terminal (no Telegram token needed).
     Chat {
         /// Start in this language (en or es); otherwise each question's own language is used.
@@ -110,6 +154,18 @@ enum Command {
     },
     /// Check a knowledge base directory (default: --knowledge, else the built-in one).
     Validate { dir: Option<PathBuf> },
+    /// Questions the bot could not answer, grouped, most frequent first.
+    Misses {
+        /// Only those asked on or after this date (YYYY-MM-DD).
+        #[arg(long)]
+        since: Option<chrono::NaiveDate>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// The bot's database.
+        #[arg(long, env = "INM_BOT_DB", default_value = "inm-bot.db", value_name = "PATH")]
+        db: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -137,7 +193,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let is_bot = matches!(cli.command, Some(Command::Run(_)))
         || (cli.command.is_none() && cli.run.token.as_deref().is_some_and(|t| !t.trim().is_empty()));
-    init_logging(if is_bot { "info" } else { "warn" });
+    init_logging(if is_bot { "info" } else { "warn" }, cli.log_format);
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -149,13 +205,16 @@ fn main() -> ExitCode {
 
 /// Logs go to stderr, filtered by `RUST_LOG` (default: `info` for the bot, warnings only for
 /// the tools, so their output stays clean).
-fn init_logging(default: &str) {
+fn init_logging(default: &str, format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Pretty => builder.try_init(),
+        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
+    };
 }
 
 fn load(cli_dir: &Option<PathBuf>) -> Result<Engine> {
@@ -165,7 +224,9 @@ fn load(cli_dir: &Option<PathBuf>) -> Result<Engine> {
 fn run(cli: Cli) -> Result<ExitCode> {
     let command = match cli.command {
         Some(c) => c,
-        None if cli.run.token.as_deref().is_some_and(|t| !t.trim().is_empty()) => Command::Run(cli.run.clone()),
+        None if cli.run.token.as_deref().is_some_and(|t| !t.trim().is_empty()) => {
+            Command::Run(Box::new(cli.run.clone()))
+        }
         None => {
             eprintln!("No TELOXIDE_TOKEN set: starting the console chat. Set TELOXIDE_TOKEN to run the Telegram bot.");
             Command::Chat { lang: None }
@@ -173,6 +234,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
     };
     match command {
         Command::Run(args) => {
+            let args = *args;
             let engine = std::sync::Arc::new(load(&cli.knowledge)?);
             let token = args
                 .token
@@ -184,6 +246,18 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 db: args.db,
                 throttle: !args.no_throttle,
                 message_limit: usize::from(args.message_limit),
+                knowledge_dir: cli.knowledge.clone(),
+                admins: args.admins.into_iter().collect(),
+                flood_limit: args.flood_limit,
+                misses_max: args.misses_max,
+                misses_days: args.misses_days,
+                webhook: args.webhook_url.map(|url| telegram::Webhook {
+                    url,
+                    listen: args.listen,
+                    path: args.webhook_path,
+                    secret: args.webhook_secret,
+                }),
+                metrics: args.metrics,
             };
             let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
             runtime.block_on(telegram::run(engine, settings))?;
@@ -298,6 +372,28 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             if !ok {
                 return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Misses { since, json, db } => {
+            if !db.exists() {
+                anyhow::bail!("no database at {} (set --db or INM_BOT_DB)", db.display());
+            }
+            let engine = load(&cli.knowledge)?;
+            let store = inm_bot::store::Store::open(&db)?;
+            let since = since.map(|d| d.to_string()).unwrap_or_default();
+            let groups = inm_bot::misses::group(&engine.matcher, &store.misses(&since)?);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&groups)?);
+            } else if groups.is_empty() {
+                println!("No unanswered questions recorded.");
+            } else {
+                for g in &groups {
+                    let examples = g.examples.join("\" / \"");
+                    println!(
+                        "{:>5}  {}   (last {}; e.g. \"{examples}\")",
+                        g.count, g.key, g.last_seen
+                    );
+                }
             }
         }
         Command::Validate { dir } => {

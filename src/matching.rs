@@ -722,6 +722,23 @@ impl Matcher {
         }
     }
 
+    /// A key that groups wordings of one question: its content words, stemmed, sorted, without
+    /// stop words ("Where can I PARK?" and "park where" share one).
+    pub fn key(&self, text: &str) -> String {
+        let mut stems: Vec<String> = normalize(text)
+            .into_iter()
+            .filter(|w| {
+                !DOMAIN.contains(&w.as_str())
+                    && !self.stop_en.contains(w.as_str())
+                    && !self.stop_es.contains(w.as_str())
+            })
+            .map(|w| self.stem_es.stem(&self.stem_en.stem(&w)).into_owned())
+            .collect();
+        stems.sort();
+        stems.dedup();
+        stems.join(" ")
+    }
+
     /// The vocabulary words closest to `word` within the allowed edit distance: the best English
     /// one and the best Spanish one (only those at the smallest distance found).
     fn correct(&self, word: &str) -> (Option<&Surface>, Option<&Surface>) {

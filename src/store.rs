@@ -1,5 +1,6 @@
-//! What the bot remembers about users, in SQLite: their language choice and the checklist items
-//! they ticked. Nothing else about them is stored.
+//! What the bot remembers, in SQLite: users' language choice and the checklist items they ticked;
+//! and, with no user attached, daily answer counts and the normalised text of questions it could
+//! not answer (capped in number and age) so that authors can improve the knowledge base.
 //!
 //! Calls are synchronous under a mutex: each is one small indexed statement (microseconds), so
 //! holding the lock inside an async handler costs less than a hop to a blocking thread would.
@@ -39,7 +40,60 @@ const SCHEMA: &str = "
         item    TEXT NOT NULL,
         PRIMARY KEY (user_id, topic, item)
     );
+    -- Questions that got no confident answer: normalised text only, no user, chat or name.
+    CREATE TABLE IF NOT EXISTS misses (
+        id      INTEGER PRIMARY KEY,
+        text    TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        at      TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS misses_at ON misses (at);
+    -- Questions per day and outcome ('answered' with its topic, 'suggested', 'none').
+    CREATE TABLE IF NOT EXISTS daily (
+        day     TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        topic   TEXT NOT NULL DEFAULT '',
+        count   INTEGER NOT NULL,
+        PRIMARY KEY (day, outcome, topic)
+    );
 ";
+
+/// How a question ended, for the daily counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome<'a> {
+    Answered(&'a str),
+    Suggested,
+    None,
+}
+
+impl Outcome<'_> {
+    fn name(&self) -> &'static str {
+        match self {
+            Outcome::Answered(_) => "answered",
+            Outcome::Suggested => "suggested",
+            Outcome::None => "none",
+        }
+    }
+}
+
+/// A recorded question the bot could not answer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Miss {
+    pub text: String,
+    pub outcome: String,
+    pub at: String,
+}
+
+/// The figures behind `/stats`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Stats {
+    pub today: u64,
+    pub total: u64,
+    pub answered: u64,
+    pub suggested: u64,
+    pub none: u64,
+    pub top_topics: Vec<(String, u64)>,
+}
 
 impl Store {
     /// Opens (creating if needed) the database at `path`.
@@ -129,6 +183,75 @@ impl Store {
         Ok(())
     }
 
+    /// Counts a question in today's figures (`day` as YYYY-MM-DD).
+    pub fn count_question(&self, day: &str, outcome: Outcome<'_>) -> Result<(), StoreError> {
+        let topic = match outcome {
+            Outcome::Answered(t) => t,
+            _ => "",
+        };
+        self.lock().execute(
+            "INSERT INTO daily (day, outcome, topic, count) VALUES (?1, ?2, ?3, 1)
+             ON CONFLICT(day, outcome, topic) DO UPDATE SET count = count + 1",
+            params![day, outcome.name(), topic],
+        )?;
+        Ok(())
+    }
+
+    /// Records an unanswered question (already normalised by the caller), then keeps at most
+    /// `max` of them, none older than `oldest` (RFC 3339).
+    pub fn record_miss(&self, text: &str, outcome: &str, at: &str, max: usize, oldest: &str) -> Result<(), StoreError> {
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO misses (text, outcome, at) VALUES (?1, ?2, ?3)",
+            params![text, outcome, at],
+        )?;
+        conn.execute("DELETE FROM misses WHERE at < ?1", params![oldest])?;
+        conn.execute(
+            "DELETE FROM misses WHERE id <= (SELECT id FROM misses ORDER BY id DESC LIMIT 1 OFFSET ?1)",
+            params![max as i64],
+        )?;
+        Ok(())
+    }
+
+    /// Recorded misses at or after `since` (RFC 3339 or a date), oldest first.
+    pub fn misses(&self, since: &str) -> Result<Vec<Miss>, StoreError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare("SELECT text, outcome, at FROM misses WHERE at >= ?1 ORDER BY id")?;
+        let rows = stmt.query_map(params![since], |r| {
+            Ok(Miss {
+                text: r.get(0)?,
+                outcome: r.get(1)?,
+                at: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn stats(&self, today: &str, top: usize) -> Result<Stats, StoreError> {
+        let conn = self.lock();
+        let sum = |sql: &str, p: &[&dyn rusqlite::ToSql]| -> Result<u64, rusqlite::Error> {
+            conn.query_row(sql, p, |r| r.get::<_, Option<i64>>(0))
+                .map(|v| v.unwrap_or(0) as u64)
+        };
+        let mut stats = Stats {
+            today: sum("SELECT SUM(count) FROM daily WHERE day = ?1", &[&today])?,
+            total: sum("SELECT SUM(count) FROM daily", &[])?,
+            answered: sum("SELECT SUM(count) FROM daily WHERE outcome = 'answered'", &[])?,
+            suggested: sum("SELECT SUM(count) FROM daily WHERE outcome = 'suggested'", &[])?,
+            none: sum("SELECT SUM(count) FROM daily WHERE outcome = 'none'", &[])?,
+            top_topics: Vec::new(),
+        };
+        let mut stmt = conn.prepare(
+            "SELECT topic, SUM(count) AS n FROM daily WHERE outcome = 'answered'
+             GROUP BY topic ORDER BY n DESC, topic LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![top as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        stats.top_topics = rows.collect::<Result<_, _>>()?;
+        Ok(stats)
+    }
+
     /// Writes everything to the main database file (for a clean shutdown).
     pub fn flush(&self) -> Result<(), StoreError> {
         self.lock().execute_batch("PRAGMA wal_checkpoint(TRUNCATE);")?;
@@ -161,5 +284,37 @@ mod tests {
         assert!(s.ticked(8, "canje").unwrap().is_empty(), "progress is per user");
         s.reset(7, "canje").unwrap();
         assert!(s.ticked(7, "canje").unwrap().is_empty());
+    }
+
+    #[test]
+    fn misses_are_capped_in_number_and_age() {
+        let s = Store::in_memory().unwrap();
+        s.record_miss("old question", "none", "2026-01-01T00:00:00Z", 3, "2020-01-01")
+            .unwrap();
+        for i in 0..5 {
+            s.record_miss(
+                &format!("q{i}"),
+                "none",
+                &format!("2026-11-2{i}T10:00:00Z"),
+                3,
+                "2026-06-01",
+            )
+            .unwrap();
+        }
+        let all: Vec<String> = s.misses("2000-01-01").unwrap().into_iter().map(|m| m.text).collect();
+        assert_eq!(all, vec!["q2", "q3", "q4"], "the 3 newest, the old one aged out");
+        assert_eq!(s.misses("2026-11-24").unwrap().len(), 1);
+    }
+
+    #[test]
+    fn daily_counts_feed_stats() {
+        let s = Store::in_memory().unwrap();
+        s.count_question("2026-11-26", Outcome::Answered("hours")).unwrap();
+        s.count_question("2026-11-27", Outcome::Answered("hours")).unwrap();
+        s.count_question("2026-11-27", Outcome::Answered("canje")).unwrap();
+        s.count_question("2026-11-27", Outcome::None).unwrap();
+        let st = s.stats("2026-11-27", 5).unwrap();
+        assert_eq!((st.today, st.total, st.answered, st.none), (3, 4, 3, 1));
+        assert_eq!(st.top_topics[0], ("hours".to_string(), 2));
     }
 }

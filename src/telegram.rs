@@ -2,8 +2,10 @@
 //! inline mode, group manners, and a clean start and shutdown. The core decides every `Answer`;
 //! this module only turns answers into Telegram messages and buttons.
 
+use std::collections::HashSet;
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -16,14 +18,17 @@ use teloxide::types::{
     InlineQueryResultArticle, InputMessageContent, InputMessageContentText, LinkPreviewOptions, Me, MessageId,
     ParseMode, User,
 };
-use teloxide::update_listeners::Polling;
+use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::utils::command::BotCommands;
 use teloxide::{ApiError, RequestError};
+use tracing::Instrument;
 
 use crate::engine::{Answer, Engine};
-use crate::knowledge::Lang;
+use crate::flood::{Flood, Verdict};
+use crate::knowledge::{Lang, Problems};
+use crate::matching;
 use crate::render::{self, Format, TELEGRAM_LIMIT};
-use crate::store::Store;
+use crate::store::{Outcome, Store};
 
 /// What the handlers need of a bot: teloxide's `Throttle` around the plain `Bot` in production
 /// (Telegram's rate limits), the plain `Bot` to measure raw throughput.
@@ -86,14 +91,137 @@ pub struct Settings {
     pub throttle: bool,
     /// Longest message to send, in UTF-16 units; longer answers are split. At most 4096.
     pub message_limit: usize,
+    /// Where `/reload` and SIGHUP reload the knowledge base from (none: the built-in one).
+    pub knowledge_dir: Option<PathBuf>,
+    /// Telegram user ids allowed to use /reload and /stats.
+    pub admins: HashSet<u64>,
+    /// Messages a minute a user may send before being ignored for the rest of it (0: no limit).
+    pub flood_limit: u32,
+    /// Unanswered questions kept for `inm-bot misses`: at most this many, this many days.
+    pub misses_max: usize,
+    pub misses_days: u32,
+    /// Receive updates by webhook instead of long polling.
+    pub webhook: Option<Webhook>,
+    /// Serve /healthz and /metrics here.
+    pub metrics: Option<SocketAddr>,
+}
+
+pub struct Webhook {
+    /// The public URL Telegram posts to.
+    pub url: url::Url,
+    /// The local address to listen on.
+    pub listen: SocketAddr,
+    /// The local path, when a reverse proxy rewrites it (default: the URL's path).
+    pub path: Option<String>,
+    /// The secret Telegram must send (default: a random one per start).
+    pub secret: Option<String>,
 }
 
 /// What every handler shares.
 pub struct App {
-    pub engine: Arc<Engine>,
+    engine: RwLock<Arc<Engine>>,
     pub store: Store,
     /// Longest message to send (see `Settings::message_limit`).
     pub message_limit: usize,
+    knowledge_dir: Option<PathBuf>,
+    admins: HashSet<u64>,
+    flood: Flood,
+    misses_max: usize,
+    misses_days: u32,
+}
+
+impl App {
+    /// The knowledge base in use; a reload swaps it without disturbing answers in progress.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Reloads the knowledge base; on any problem the running one stays.
+    pub async fn reload(&self) -> Result<usize, Problems> {
+        let dir = self.knowledge_dir.clone();
+        let loaded = tokio::task::spawn_blocking(move || Engine::load(dir.as_deref()))
+            .await
+            .unwrap_or_else(|e| Err(Problems(vec![problem(format!("reload task failed: {e}"))])));
+        match loaded {
+            Ok(engine) => {
+                let topics = engine.kb.topics.len();
+                *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+                tracing::info!(topics, "knowledge base reloaded");
+                Ok(topics)
+            }
+            Err(problems) => {
+                tracing::warn!(problems = %problems, "knowledge base refused; the running one stays");
+                Err(problems)
+            }
+        }
+    }
+
+    fn is_admin(&self, user: Option<&User>) -> bool {
+        user.is_some_and(|u| self.admins.contains(&u.id.0))
+    }
+
+    /// Counts a question and, when it got no confident answer, records its normalised text.
+    fn record(&self, engine: &Engine, question: &str, answer: &Answer) {
+        let now = Utc::now();
+        let day = now
+            .with_timezone(&engine.calendar.time_zone())
+            .format("%Y-%m-%d")
+            .to_string();
+        let outcome = match answer {
+            Answer::Topic { topic, .. } => {
+                let id = engine.topic_id(*topic);
+                metrics::counter!("inm_bot_answers_total", "topic" => id.to_string()).increment(1);
+                Outcome::Answered(id)
+            }
+            Answer::Suggestions { .. } => {
+                metrics::counter!("inm_bot_suggestions_total").increment(1);
+                Outcome::Suggested
+            }
+            Answer::Unknown { .. } => {
+                metrics::counter!("inm_bot_none_total").increment(1);
+                Outcome::None
+            }
+        };
+        if let Err(e) = self.store.count_question(&day, outcome) {
+            tracing::warn!(error = %e, "counting a question");
+        }
+        if matches!(outcome, Outcome::Answered(_)) || self.misses_max == 0 {
+            return;
+        }
+        let text = matching::normalize(question).join(" ");
+        if text.is_empty() {
+            return;
+        }
+        let oldest = (now - chrono::Duration::days(i64::from(self.misses_days))).to_rfc3339();
+        let kind = if outcome == Outcome::Suggested {
+            "suggested"
+        } else {
+            "none"
+        };
+        if let Err(e) = self
+            .store
+            .record_miss(&text, kind, &now.to_rfc3339(), self.misses_max, &oldest)
+        {
+            tracing::warn!(error = %e, "recording a miss");
+        }
+    }
+}
+
+fn problem(message: String) -> crate::knowledge::Problem {
+    crate::knowledge::Problem {
+        file: "reload".into(),
+        line: None,
+        column: None,
+        message,
+    }
+}
+
+/// Commands only admins have; for anyone else they are unknown commands.
+#[derive(BotCommands, Clone, Debug, PartialEq)]
+#[command(rename_rule = "lowercase")]
+pub enum AdminCommand {
+    Reload,
+    Stats,
 }
 
 #[derive(BotCommands, Clone, Debug, PartialEq)]
@@ -155,6 +283,12 @@ pub fn schema<B: Api>() -> UpdateHandler<anyhow::Error> {
     dptree::entry()
         .branch(
             Update::filter_message()
+                .filter_async(flood_gate::<B>)
+                .branch(
+                    dptree::filter(|msg: Message, app: Arc<App>| app.is_admin(msg.from.as_ref()))
+                        .filter_command::<AdminCommand>()
+                        .endpoint(on_admin::<B>),
+                )
                 .branch(dptree::entry().filter_command::<Command>().endpoint(on_command::<B>))
                 .branch(dptree::filter(addressed_to_me).endpoint(on_text::<B>)),
         )
@@ -180,23 +314,48 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         .await
         .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
     tracing::info!(username = %username(&me), "connected to Telegram");
+    if let Some(addr) = settings.metrics {
+        crate::metrics::serve(addr)
+            .await
+            .context("starting the metrics listener")?;
+    }
     let app = Arc::new(App {
-        engine,
+        engine: RwLock::new(engine),
         store: store.clone(),
         message_limit: settings.message_limit.clamp(1, TELEGRAM_LIMIT),
+        knowledge_dir: settings.knowledge_dir,
+        admins: settings.admins,
+        flood: Flood::new(settings.flood_limit),
+        misses_max: settings.misses_max,
+        misses_days: settings.misses_days,
     });
+    tokio::spawn(reload_on_sighup(app.clone()));
     if settings.throttle {
-        dispatch(bot.throttle(Limits::default()), app).await;
+        dispatch(bot.throttle(Limits::default()), app, settings.webhook).await?;
     } else {
-        dispatch(bot, app).await;
+        dispatch(bot, app, settings.webhook).await?;
     }
     store.flush()?;
     tracing::info!("stopped");
     Ok(())
 }
 
+async fn reload_on_sighup(app: Arc<App>) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hup) = signal(SignalKind::hangup()) else {
+            return;
+        };
+        while hup.recv().await.is_some() {
+            tracing::info!("SIGHUP: reloading the knowledge base");
+            let _ = app.reload().await;
+        }
+    }
+}
+
 /// Registers the command menus, then handles updates until SIGINT or SIGTERM.
-async fn dispatch<B: Api>(bot: B, app: Arc<App>) {
+async fn dispatch<B: Api>(bot: B, app: Arc<App>, webhook: Option<Webhook>) -> anyhow::Result<()> {
     tokio::spawn(register_commands(bot.clone()));
     let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<B>())
         .dependencies(dptree::deps![app])
@@ -212,12 +371,74 @@ async fn dispatch<B: Api>(bot: B, app: Arc<App>) {
             done.await;
         }
     });
-    let listener = Polling::builder(bot)
-        .timeout(POLL_TIMEOUT)
-        .delete_webhook()
-        .await
-        .build();
-    dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
+    match webhook {
+        None => {
+            let listener = Polling::builder(bot)
+                .timeout(POLL_TIMEOUT)
+                .delete_webhook()
+                .await
+                .build();
+            dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
+        }
+        Some(w) => {
+            let mut options = webhooks::Options::new(w.listen, w.url);
+            if let Some(path) = w.path {
+                options = options.path(path);
+            }
+            if let Some(secret) = w.secret {
+                options = options.secret_token(secret);
+            }
+            let (listener, stopped, router) = webhooks::axum_to_router(bot, options)
+                .await
+                .context("setWebhook failed")?;
+            let router = router.layer(axum::middleware::map_response(log_rejected));
+            let tcp = tokio::net::TcpListener::bind(w.listen)
+                .await
+                .with_context(|| format!("listening on {}", w.listen))?;
+            tracing::info!(address = %w.listen, "receiving updates by webhook");
+            tokio::spawn(async move {
+                if let Err(e) = axum::serve(tcp, router).with_graceful_shutdown(stopped).await {
+                    tracing::error!(error = %e, "webhook server stopped");
+                }
+            });
+            dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
+        }
+    }
+    Ok(())
+}
+
+/// teloxide answers a webhook call without the right secret with 401; say so in the log.
+async fn log_rejected(response: axum::response::Response) -> axum::response::Response {
+    if response.status() == axum::http::StatusCode::UNAUTHORIZED {
+        tracing::warn!("webhook request without the right secret token refused (401)");
+        metrics::counter!("inm_bot_errors_total", "kind" => "webhook_unauthorized").increment(1);
+    }
+    response
+}
+
+/// Lets a message through unless its sender is flooding; tells them once.
+async fn flood_gate<B: Api>(bot: B, msg: Message, app: Arc<App>) -> bool {
+    let Some(user) = msg.from.as_ref() else { return true };
+    match app.flood.check(user.id.0, std::time::Instant::now()) {
+        Verdict::Allow => true,
+        Verdict::Notice => {
+            tracing::info!("flood control: ignoring a user for the rest of the minute");
+            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
+            let lang = user_lang(&app.store, Some(user));
+            let text = match lang {
+                Lang::En => "You're sending messages very fast. 🙂 I'll read your next ones in a minute.",
+                Lang::Es => "Estás enviando mensajes muy rápido. 🙂 Leeré los siguientes en un minuto.",
+            };
+            if let Err(e) = bot.send_message(msg.chat.id, text).await {
+                tracing::warn!(error = %e, "sending the flood notice");
+            }
+            false
+        }
+        Verdict::Ignore => {
+            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
+            false
+        }
+    }
 }
 
 async fn wait_for_signal() {
@@ -252,6 +473,101 @@ async fn register_commands<B: Api>(bot: B) {
             tracing::warn!(error = %e, language = code.unwrap_or("default"), "setMyCommands failed");
         }
     }
+}
+
+/// Runs a handler inside a span for its update (id, chat kind; the text handler adds the topic
+/// and score), logs the handling time and feeds the metrics.
+async fn observe(upd: &Update, handler: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
+    let chat = match upd.chat() {
+        Some(c) if c.is_private() => "private",
+        Some(c) if c.is_group() || c.is_supergroup() => "group",
+        Some(_) => "channel",
+        None => "none",
+    };
+    let span = tracing::info_span!(
+        "update",
+        id = upd.id.0,
+        chat,
+        topic = tracing::field::Empty,
+        score = tracing::field::Empty
+    );
+    let start = std::time::Instant::now();
+    let result = handler.instrument(span.clone()).await;
+    let elapsed = start.elapsed();
+    metrics::counter!("inm_bot_updates_total").increment(1);
+    metrics::histogram!("inm_bot_handling_seconds").record(elapsed.as_secs_f64());
+    if let Err(e) = &result {
+        metrics::counter!("inm_bot_errors_total", "kind" => error_kind(e)).increment(1);
+    }
+    span.in_scope(|| tracing::info!(ms = elapsed.as_secs_f64() * 1000.0, ok = result.is_ok(), "handled"));
+    result
+}
+
+fn error_kind(e: &anyhow::Error) -> &'static str {
+    match e.downcast_ref::<RequestError>() {
+        Some(RequestError::Api(_)) => "telegram_api",
+        Some(RequestError::RetryAfter(_)) => "rate_limited",
+        Some(RequestError::Network(_)) => "network",
+        Some(RequestError::InvalidJson { .. }) => "invalid_json",
+        Some(_) => "telegram_other",
+        None if e.downcast_ref::<crate::store::StoreError>().is_some() => "database",
+        None => "other",
+    }
+}
+
+async fn on_admin<B: Api>(bot: B, msg: Message, cmd: AdminCommand, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
+    observe(&upd, admin_reply(bot, msg, cmd, app)).await
+}
+
+async fn admin_reply<B: Api>(bot: B, msg: Message, cmd: AdminCommand, app: Arc<App>) -> anyhow::Result<()> {
+    let text = match cmd {
+        AdminCommand::Reload => match app.reload().await {
+            Ok(topics) => format!("✅ Knowledge base reloaded: {topics} topics."),
+            Err(problems) => format!("❌ Reload refused, the running knowledge base stays.\n\n{problems}"),
+        },
+        AdminCommand::Stats => {
+            let engine = app.engine();
+            let today = Utc::now()
+                .with_timezone(&engine.calendar.time_zone())
+                .format("%Y-%m-%d")
+                .to_string();
+            let st = app.store.stats(&today, 5)?;
+            let none_rate = if st.total == 0 {
+                0.0
+            } else {
+                st.none as f64 * 100.0 / st.total as f64
+            };
+            let mut out = format!(
+                "📊 Questions today: {}\nIn total: {} (answered {}, suggestions {}, none {}: {none_rate:.1}% none)\n\nTop topics:",
+                st.today, st.total, st.answered, st.suggested, st.none
+            );
+            for (topic, n) in &st.top_topics {
+                out.push_str(&format!("\n• {topic}: {n}"));
+            }
+            let since = (Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+            let groups = crate::misses::group(&engine.matcher, &app.store.misses(&since)?);
+            out.push_str("\n\nTop unanswered (30 days):");
+            if groups.is_empty() {
+                out.push_str("\n• none");
+            }
+            for g in groups.iter().take(5) {
+                out.push_str(&format!(
+                    "\n• {} × \"{}\"",
+                    g.count,
+                    g.examples.first().map_or("", String::as_str)
+                ));
+            }
+            out
+        }
+    };
+    send(
+        &bot,
+        msg.chat.id,
+        Reply::text(Format::Html.text(&text)),
+        app.message_limit,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Logs handler and listener errors; the dispatcher keeps going.
@@ -496,8 +812,20 @@ fn help(lang: Lang) -> String {
     Format::Html.text(text)
 }
 
-async fn on_command<B: Api>(bot: B, msg: Message, cmd: Command, me: Me, app: Arc<App>) -> anyhow::Result<()> {
-    let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
+async fn on_command<B: Api>(
+    bot: B,
+    msg: Message,
+    cmd: Command,
+    me: Me,
+    app: Arc<App>,
+    upd: Update,
+) -> anyhow::Result<()> {
+    observe(&upd, command_reply(bot, msg, cmd, me, app)).await
+}
+
+async fn command_reply<B: Api>(bot: B, msg: Message, cmd: Command, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+    let engine = app.engine();
+    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
     let lang = user_lang(store, msg.from.as_ref());
     let private = msg.chat.is_private();
     let chat = msg.chat.id;
@@ -634,8 +962,13 @@ fn addressed_to_me(msg: Message, me: Me) -> bool {
             .is_some_and(|u| u.id == me.user.id)
 }
 
-async fn on_text<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
-    let (engine, store, limit) = (&app.engine, &app.store, app.message_limit);
+async fn on_text<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
+    observe(&upd, text_reply(bot, msg, me, app)).await
+}
+
+async fn text_reply<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+    let engine = app.engine();
+    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
     let lang = user_lang(store, msg.from.as_ref());
     let private = msg.chat.is_private();
     let Some(text) = msg.text() else {
@@ -657,13 +990,21 @@ async fn on_text<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>) -> anyhow:
     let question = strip_mention(text, username(&me));
     tracing::debug!(question = %question, "question");
     let answer = engine.ask(&question, Some(lang));
+    let span = tracing::Span::current();
     match &answer {
         Answer::Topic { topic, score, .. } => {
-            tracing::info!(topic = %engine.topic_id(*topic), score, "answered");
+            span.record("topic", engine.topic_id(*topic));
+            span.record("score", *score);
         }
-        Answer::Suggestions { score, .. } => tracing::info!(score, "suggested"),
-        Answer::Unknown { .. } => tracing::info!("no match"),
+        Answer::Suggestions { score, .. } => {
+            span.record("topic", "(suggestions)");
+            span.record("score", *score);
+        }
+        Answer::Unknown { .. } => {
+            span.record("topic", "(none)");
+        }
     }
+    app.record(engine, &question, &answer);
     let reply = match answer {
         Answer::Topic { topic, lang, .. } => topic_reply(engine, topic, lang, &me, private),
         Answer::Suggestions { topics, lang, .. } => {
@@ -723,7 +1064,11 @@ fn parse_callback(data: &str) -> Option<Action<'_>> {
     }
 }
 
-async fn on_callback<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+async fn on_callback<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
+    observe(&upd, callback_reply(bot, q, me, app)).await
+}
+
+async fn callback_reply<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
     let store = &app.store;
     let result = handle_callback(&bot, &q, &me, &app).await;
     // Every callback is answered, even when handling it failed, so the button stops spinning.
@@ -752,7 +1097,8 @@ async fn on_callback<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>) ->
 
 /// Handles a button press; `Ok(false)` for data that is unknown or no longer valid.
 async fn handle_callback<B: Api>(bot: &B, q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
-    let (engine, store, limit) = (&*app.engine, &app.store, app.message_limit);
+    let engine = app.engine();
+    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
     let Some(action) = q.data.as_deref().and_then(parse_callback) else {
         return Ok(false);
     };
@@ -851,8 +1197,13 @@ fn ignore_not_modified(r: Result<(), RequestError>) -> Result<(), RequestError> 
     }
 }
 
-async fn on_inline<B: Api>(bot: B, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
-    let (engine, store) = (&app.engine, &app.store);
+async fn on_inline<B: Api>(bot: B, q: InlineQuery, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
+    observe(&upd, inline_reply(bot, q, app)).await
+}
+
+async fn inline_reply<B: Api>(bot: B, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
+    let engine = app.engine();
+    let (engine, store) = (&*engine, &app.store);
     let hint = user_lang(store, Some(&q.from));
     let (topics, lang): (Vec<usize>, Lang) = if q.query.trim().is_empty() {
         (
