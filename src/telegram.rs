@@ -429,7 +429,10 @@ async fn flood_gate<B: Api>(bot: B, msg: Message, app: Arc<App>) -> bool {
                 Lang::En => "You're sending messages very fast. 🙂 I'll read your next ones in a minute.",
                 Lang::Es => "Estás enviando mensajes muy rápido. 🙂 Leeré los siguientes en un minuto.",
             };
-            if let Err(e) = bot.send_message(msg.chat.id, text).await {
+            let notice = bot
+                .send_message(msg.chat.id, Format::Html.text(text))
+                .parse_mode(ParseMode::Html);
+            if let Err(e) = notice.await {
                 tracing::warn!(error = %e, "sending the flood notice");
             }
             false

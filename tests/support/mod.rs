@@ -158,12 +158,38 @@ impl FakeApi {
     }
 }
 
+/// The fields of a multipart/form-data body (teloxide sends setWebhook that way), as strings.
+fn multipart_fields(content_type: &str, body: &[u8]) -> Value {
+    let Some(boundary) = content_type.split("boundary=").nth(1) else {
+        return Value::Null;
+    };
+    let boundary = format!("--{}", boundary.trim_matches('"'));
+    let text = String::from_utf8_lossy(body);
+    let mut fields = serde_json::Map::new();
+    for part in text.split(boundary.as_str()) {
+        let Some((head, value)) = part.split_once("\r\n\r\n") else {
+            continue;
+        };
+        let Some(name) = head.split("name=\"").nth(1).and_then(|r| r.split('"').next()) else {
+            continue;
+        };
+        fields.insert(name.to_string(), json!(value.trim_end_matches("\r\n")));
+    }
+    Value::Object(fields)
+}
+
 async fn handle(
     State(inner): State<Arc<Inner>>,
     UrlPath((token, method)): UrlPath<(String, String)>,
+    headers: axum::http::HeaderMap,
     body: Bytes,
 ) -> Response {
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let body: Value = if content_type.starts_with("multipart/form-data") {
+        multipart_fields(content_type, &body)
+    } else {
+        serde_json::from_slice(&body).unwrap_or(Value::Null)
+    };
     if token != format!("bot{TOKEN}") {
         return (
             StatusCode::UNAUTHORIZED,
