@@ -4,12 +4,13 @@
 //!
 //! Calls are synchronous under a mutex: each is one small indexed statement (microseconds), so
 //! holding the lock inside an async handler costs less than a hop to a blocking thread would.
+//! Language choices are also kept in memory, since every message needs one.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 
 use crate::knowledge::Lang;
 
@@ -25,11 +26,14 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     conn: Arc<Mutex<Connection>>,
+    /// Every user's language choice, read once at open: answering a message then needs no query.
+    languages: Arc<RwLock<HashMap<u64, Lang>>>,
 }
 
 const SCHEMA: &str = "
     PRAGMA journal_mode = WAL;
     PRAGMA synchronous = NORMAL;
+    BEGIN;
     CREATE TABLE IF NOT EXISTS users (
         user_id INTEGER PRIMARY KEY,
         lang    TEXT NOT NULL
@@ -56,6 +60,7 @@ const SCHEMA: &str = "
         count   INTEGER NOT NULL,
         PRIMARY KEY (day, outcome, topic)
     );
+    COMMIT;
 ";
 
 /// How a question ended, for the daily counts.
@@ -67,7 +72,7 @@ pub enum Outcome<'a> {
 }
 
 impl Outcome<'_> {
-    fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         match self {
             Outcome::Answered(_) => "answered",
             Outcome::Suggested => "suggested",
@@ -105,17 +110,32 @@ impl Store {
         let conn = Connection::open(path).map_err(open_err)?;
         conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(open_err)?;
         conn.execute_batch(SCHEMA).map_err(open_err)?;
-        Ok(Store {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Store::with(conn)
     }
 
     /// An in-memory database, for tests and benchmarks.
     pub fn in_memory() -> Result<Store, StoreError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
+        Store::with(conn)
+    }
+
+    fn with(conn: Connection) -> Result<Store, StoreError> {
+        let languages = {
+            let mut stmt = conn.prepare("SELECT user_id, lang FROM users")?;
+            let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?)))?;
+            let mut map = HashMap::new();
+            for row in rows {
+                let (user, lang) = row?;
+                if let Some(l) = Lang::from_code(&lang) {
+                    map.insert(user, l);
+                }
+            }
+            map
+        };
         Ok(Store {
             conn: Arc::new(Mutex::new(conn)),
+            languages: Arc::new(RwLock::new(languages)),
         })
     }
 
@@ -125,13 +145,12 @@ impl Store {
     }
 
     pub fn language(&self, user: u64) -> Result<Option<Lang>, StoreError> {
-        let lang: Option<String> = self
-            .lock()
-            .query_row("SELECT lang FROM users WHERE user_id = ?1", params![user as i64], |r| {
-                r.get(0)
-            })
-            .optional()?;
-        Ok(lang.and_then(|l| Lang::from_code(&l)))
+        Ok(self
+            .languages
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&user)
+            .copied())
     }
 
     pub fn set_language(&self, user: u64, lang: Lang) -> Result<(), StoreError> {
@@ -140,6 +159,10 @@ impl Store {
              ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang",
             params![user as i64, lang.code()],
         )?;
+        self.languages
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(user, lang);
         Ok(())
     }
 
@@ -189,27 +212,53 @@ impl Store {
             Outcome::Answered(t) => t,
             _ => "",
         };
-        self.lock().execute(
-            "INSERT INTO daily (day, outcome, topic, count) VALUES (?1, ?2, ?3, 1)
-             ON CONFLICT(day, outcome, topic) DO UPDATE SET count = count + 1",
-            params![day, outcome.name(), topic],
-        )?;
+        self.add_counts(&[(day.to_string(), outcome.name().to_string(), topic.to_string(), 1)])
+    }
+
+    /// Adds many (day, outcome, topic, count) rows in one transaction.
+    pub fn add_counts(&self, rows: &[(String, String, String, u64)]) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "INSERT INTO daily (day, outcome, topic, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT(day, outcome, topic) DO UPDATE SET count = count + excluded.count",
+            )?;
+            for (day, outcome, topic, n) in rows {
+                stmt.execute(params![day, outcome, topic, *n as i64])?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 
     /// Records an unanswered question (already normalised by the caller), then keeps at most
     /// `max` of them, none older than `oldest` (RFC 3339).
     pub fn record_miss(&self, text: &str, outcome: &str, at: &str, max: usize, oldest: &str) -> Result<(), StoreError> {
-        let conn = self.lock();
-        conn.execute(
-            "INSERT INTO misses (text, outcome, at) VALUES (?1, ?2, ?3)",
-            params![text, outcome, at],
-        )?;
-        conn.execute("DELETE FROM misses WHERE at < ?1", params![oldest])?;
-        conn.execute(
+        let miss = Miss {
+            text: text.to_string(),
+            outcome: outcome.to_string(),
+            at: at.to_string(),
+        };
+        self.record_misses(std::slice::from_ref(&miss), max, oldest)
+    }
+
+    /// Records many misses in one transaction, then applies the caps.
+    pub fn record_misses(&self, misses: &[Miss], max: usize, oldest: &str) -> Result<(), StoreError> {
+        let mut conn = self.lock();
+        let tx = conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached("INSERT INTO misses (text, outcome, at) VALUES (?1, ?2, ?3)")?;
+            for m in misses {
+                stmt.execute(params![m.text, m.outcome, m.at])?;
+            }
+        }
+        tx.execute("DELETE FROM misses WHERE at < ?1", params![oldest])?;
+        tx.execute(
             "DELETE FROM misses WHERE id <= (SELECT id FROM misses ORDER BY id DESC LIMIT 1 OFFSET ?1)",
             params![max as i64],
         )?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -2,10 +2,10 @@
 //! inline mode, group manners, and a clean start and shutdown. The core decides every `Answer`;
 //! this module only turns answers into Telegram messages and buttons.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -28,7 +28,7 @@ use crate::flood::{Flood, Verdict};
 use crate::knowledge::{Lang, Problems};
 use crate::matching;
 use crate::render::{self, Format, TELEGRAM_LIMIT};
-use crate::store::{Outcome, Store};
+use crate::store::{Miss, Outcome, Store};
 
 /// What the handlers need of a bot: teloxide's `Throttle` around the plain `Bot` in production
 /// (Telegram's rate limits), the plain `Bot` to measure raw throughput.
@@ -128,7 +128,19 @@ pub struct App {
     flood: Flood,
     misses_max: usize,
     misses_days: u32,
+    /// Counts and misses not yet written: written in batches (`FLUSH_EVERY`, at /stats and at
+    /// shutdown) so that answering never waits on a database write.
+    pending: Mutex<Pending>,
 }
+
+#[derive(Default)]
+struct Pending {
+    counts: HashMap<(String, &'static str, String), u64>,
+    misses: Vec<Miss>,
+}
+
+/// How often pending counts and misses are written to the database.
+const FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 impl App {
     /// The knowledge base in use; a reload swaps it without disturbing answers in progress.
@@ -182,28 +194,40 @@ impl App {
                 Outcome::None
             }
         };
-        if let Err(e) = self.store.count_question(&day, outcome) {
-            tracing::warn!(error = %e, "counting a question");
-        }
+        let topic = match outcome {
+            Outcome::Answered(t) => t.to_string(),
+            _ => String::new(),
+        };
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        *pending.counts.entry((day, outcome.name(), topic)).or_default() += 1;
         if matches!(outcome, Outcome::Answered(_)) || self.misses_max == 0 {
             return;
         }
         let text = matching::normalize(question).join(" ");
-        if text.is_empty() {
-            return;
+        if !text.is_empty() && pending.misses.len() < self.misses_max {
+            pending.misses.push(Miss {
+                text,
+                outcome: outcome.name().to_string(),
+                at: now.to_rfc3339(),
+            });
         }
-        let oldest = (now - chrono::Duration::days(i64::from(self.misses_days))).to_rfc3339();
-        let kind = if outcome == Outcome::Suggested {
-            "suggested"
-        } else {
-            "none"
-        };
-        if let Err(e) = self
-            .store
-            .record_miss(&text, kind, &now.to_rfc3339(), self.misses_max, &oldest)
-        {
-            tracing::warn!(error = %e, "recording a miss");
+    }
+
+    /// Writes pending counts and misses to the database.
+    pub fn flush(&self) -> Result<(), crate::store::StoreError> {
+        let Pending { counts, misses } = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if !counts.is_empty() {
+            let rows: Vec<_> = counts
+                .into_iter()
+                .map(|((d, o, t), n)| (d, o.to_string(), t, n))
+                .collect();
+            self.store.add_counts(&rows)?;
         }
+        if !misses.is_empty() {
+            let oldest = (Utc::now() - chrono::Duration::days(i64::from(self.misses_days))).to_rfc3339();
+            self.store.record_misses(&misses, self.misses_max, &oldest)?;
+        }
+        Ok(())
     }
 }
 
@@ -328,16 +352,33 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         flood: Flood::new(settings.flood_limit),
         misses_max: settings.misses_max,
         misses_days: settings.misses_days,
+        pending: Mutex::new(Pending::default()),
     });
     tokio::spawn(reload_on_sighup(app.clone()));
+    tokio::spawn(flush_regularly(app.clone()));
     if settings.throttle {
-        dispatch(bot.throttle(Limits::default()), app, settings.webhook).await?;
+        dispatch(bot.throttle(Limits::default()), app.clone(), settings.webhook).await?;
     } else {
-        dispatch(bot, app, settings.webhook).await?;
+        dispatch(bot, app.clone(), settings.webhook).await?;
     }
+    app.flush()?;
     store.flush()?;
     tracing::info!("stopped");
     Ok(())
+}
+
+async fn flush_regularly(app: Arc<App>) {
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    loop {
+        tick.tick().await;
+        // A batch can take milliseconds: keep it off the threads that answer.
+        let app = app.clone();
+        match tokio::task::spawn_blocking(move || app.flush()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "writing counts and misses"),
+            Err(e) => tracing::warn!(error = %e, "the flush task failed"),
+        }
+    }
 }
 
 async fn reload_on_sighup(app: Arc<App>) {
@@ -529,6 +570,7 @@ async fn admin_reply<B: Api>(bot: B, msg: Message, cmd: AdminCommand, app: Arc<A
             Err(problems) => format!("❌ Reload refused, the running knowledge base stays.\n\n{problems}"),
         },
         AdminCommand::Stats => {
+            app.flush()?;
             let engine = app.engine();
             let today = Utc::now()
                 .with_timezone(&engine.calendar.time_zone())
