@@ -17,10 +17,6 @@ use support::*;
 const WAIT: Duration = Duration::from_secs(20);
 const ADMIN: i64 = 4242;
 
-fn text(body: &Value) -> String {
-    visible_text(body["text"].as_str().unwrap_or(""))
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -97,14 +93,6 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, t.replacen(from, to, 1)).unwrap();
 }
 
-async fn stop(api: &FakeApi, bot: BotProcess) -> String {
-    let (status, log) = bot.stop();
-    assert!(status.success(), "exit status {status:?}\n{log}");
-    assert!(!log.contains(TOKEN.split(':').nth(1).unwrap()), "token in the log");
-    assert_all_sent_messages_valid(&api.calls());
-    log
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webhook_accepts_only_the_secret() {
     let api = FakeApi::start().await;
@@ -146,7 +134,7 @@ async fn webhook_accepts_only_the_secret() {
         .map(|c| c.body["chat_id"].as_i64().unwrap())
         .collect();
     assert_eq!(sent, vec![33], "the refused updates were not processed");
-    let log = stop(&api, bot).await;
+    let log = stop_and_check(&api, bot);
     assert!(log.contains("refused (401)"), "refusals are logged:\n{log}");
 }
 
@@ -211,7 +199,7 @@ async fn reload_takes_a_valid_knowledge_base_and_refuses_a_broken_one() {
         assert!(std::time::Instant::now() < deadline, "SIGHUP did not reload");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let log = stop(&api, bot).await;
+    let log = stop_and_check(&api, bot);
     assert!(log.contains("knowledge base refused"), "{log}");
 }
 
@@ -244,7 +232,7 @@ async fn misses_are_recorded_without_personal_data_and_listed() {
     assert!(stats.contains("Questions today: 4"), "{stats}");
     assert!(stats.contains("hours: 1"), "{stats}");
     assert!(stats.contains("2 × \"sim card where to buy\""), "{stats}");
-    stop(&api, bot).await;
+    stop_and_check(&api, bot);
 
     let out = Command::new(env!("CARGO_BIN_EXE_inm-bot"))
         .args(["misses", "--json", "--db", db.to_str().unwrap()])
@@ -312,7 +300,7 @@ async fn flooding_users_get_one_notice_and_others_are_unaffected() {
         .collect();
     assert_eq!(to_flooder.len(), 4, "three answers and one notice: {to_flooder:?}");
     assert_eq!(to_flooder.iter().filter(|t| t.contains("very fast")).count(), 1);
-    stop(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -352,7 +340,7 @@ async fn metrics_health_and_json_logs() {
     );
     assert!(metrics.contains("inm_bot_none_total 1"), "{metrics}");
     assert!(metrics.contains("inm_bot_handling_seconds_bucket"), "{metrics}");
-    let log = stop(&api, bot).await;
+    let log = stop_and_check(&api, bot);
     let handled: Vec<Value> = log
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -400,5 +388,5 @@ async fn hundreds_of_users_at_once_each_get_exactly_one_answer() {
     }
     assert_eq!(per_chat.len(), 400);
     assert!(per_chat.values().all(|&n| n == 1), "exactly one answer each");
-    stop(&api, bot).await;
+    stop_and_check(&api, bot);
 }

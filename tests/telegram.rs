@@ -10,10 +10,6 @@ use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn text(body: &Value) -> String {
-    visible_text(body["text"].as_str().unwrap_or(""))
-}
-
 fn buttons(body: &Value) -> Vec<(String, String)> {
     body["reply_markup"]["inline_keyboard"]
         .as_array()
@@ -41,20 +37,6 @@ fn message_id(api: &FakeApi, chat: i64, nth: usize) -> i64 {
         .nth(nth - 1)
         .and_then(|c| c.result["message_id"].as_i64())
         .unwrap_or_else(|| panic!("no message #{nth} to chat {chat}"))
-}
-
-async fn finish(api: &FakeApi, bot: BotProcess) -> String {
-    let (status, log) = bot.stop();
-    assert!(
-        status.success(),
-        "the bot must exit 0 on SIGTERM, got {status:?}\n{log}"
-    );
-    assert!(
-        !log.contains(TOKEN.split(':').nth(1).unwrap()),
-        "the token leaked into the log:\n{log}"
-    );
-    assert_all_sent_messages_valid(&api.calls());
-    log
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -85,7 +67,7 @@ async fn start_up_registers_commands_in_three_languages() {
         .find(|c| c["command"] == "hours")
         .unwrap();
     assert!(hours["description"].as_str().unwrap().contains("Horario"));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -132,7 +114,7 @@ async fn commands_answer_in_the_users_language() {
     );
     let checklists = buttons(&api.nth_message_to(109, 1).await);
     assert!(checklists.iter().any(|(_, d)| d == "c:canje"));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -150,7 +132,7 @@ async fn address_sends_the_map_link_and_a_venue() {
     assert_eq!(venue["chat_id"], 201);
     assert!((venue["latitude"].as_f64().unwrap() - 19.43892).abs() < 1e-6);
     assert!(venue["title"].as_str().unwrap().contains("approximate"));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,7 +186,7 @@ async fn free_text_in_english_and_spanish_with_suggestions_and_none() {
         c.iter().any(|c| c.method == "AnswerCallbackQuery")
     })
     .await;
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,7 +217,7 @@ async fn checklist_ticks_are_edited_in_place_and_survive_a_restart() {
     })
     .await;
     api.drained().await;
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 
     // Same database, new process: the tick is still there.
     let api = FakeApi::start().await;
@@ -257,7 +239,7 @@ async fn checklist_ticks_are_edited_in_place_and_survive_a_restart() {
         .await;
     let edit = &calls.iter().find(|c| c.method == "EditMessageText").unwrap().body;
     assert!(text(edit).contains("0 of 6 ready"));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -281,7 +263,7 @@ async fn unknown_and_stale_callbacks_are_answered() {
             .iter()
             .any(|c| c.method == "EditMessageText" || c.method == "SendMessage")
     );
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -300,7 +282,7 @@ async fn language_choice_is_saved() {
     api.push(private_text(601, "en", "/hours"));
     let hours = api.nth_message_to(601, 2).await;
     assert!(text(&hours).starts_with("Horario"), "{}", text(&hours));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -334,7 +316,7 @@ async fn groups_hear_commands_and_mentions_only() {
     api.drained().await;
     let sent = api.calls_to("SendMessage");
     assert_eq!(sent.len(), 4, "chatter and other bots' commands get no reply");
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -361,7 +343,7 @@ async fn inline_mode_returns_up_to_five_articles() {
     assert_eq!(results[0]["input_message_content"]["parse_mode"], "HTML");
     let menu = answers.iter().find(|b| b["inline_query_id"] == "iq802").unwrap();
     assert_eq!(menu["results"].as_array().unwrap().len(), 5);
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -397,7 +379,7 @@ async fn long_answers_are_split_at_paragraphs() {
     assert!(parts[0]["reply_markup"].is_null());
     let whole: String = parts.iter().map(|p| text(p)).collect::<Vec<_>>().join("\n\n");
     assert!(whole.contains("At the Mexico City office you can") && whole.contains("gob.mx/inm"));
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -424,7 +406,7 @@ async fn rate_limited_answers_arrive_once() {
         2,
         "one refused attempt, one delivered answer, no duplicate"
     );
-    finish(&api, bot).await;
+    stop_and_check(&api, bot);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -448,6 +430,6 @@ async fn server_errors_and_dropped_connections_are_survived() {
     .await;
     api.push(private_text(1104, "en", "/advice"));
     assert!(text(&api.nth_message_to(1104, 1).await).starts_with("Practical advice"));
-    let log = finish(&api, bot).await;
+    let log = stop_and_check(&api, bot);
     assert!(log.contains("update failed"), "errors are logged:\n{log}");
 }

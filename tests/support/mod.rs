@@ -364,6 +364,27 @@ pub fn inline_query(user: i64, query: &str) -> Value {
     json!({"inline_query": {"id": format!("iq{user}"), "from": user_json(user, "en"), "query": query, "offset": ""}})
 }
 
+/// The visible text of a SendMessage or EditMessageText request body.
+pub fn text(body: &Value) -> String {
+    visible_text(body["text"].as_str().unwrap_or(""))
+}
+
+/// Stops the bot with SIGTERM and checks what every end-to-end test must hold: a clean exit,
+/// no token in the log, every message sent valid. Returns the log.
+pub fn stop_and_check(api: &FakeApi, bot: BotProcess) -> String {
+    let (status, log) = bot.stop();
+    assert!(
+        status.success(),
+        "the bot must exit 0 on SIGTERM, got {status:?}\n{log}"
+    );
+    assert!(
+        !log.contains(TOKEN.split(':').nth(1).unwrap()),
+        "the token leaked into the log:\n{log}"
+    );
+    assert_all_sent_messages_valid(&api.calls());
+    log
+}
+
 /// Text as the user sees it: tags dropped, the four entities decoded.
 pub fn visible_text(html: &str) -> String {
     inm_bot::render::html_to_text(html)
