@@ -14,6 +14,8 @@ use crate::render::{self, Format};
 pub struct Console<'a> {
     engine: &'a Engine,
     lang: Option<Lang>,
+    /// The language of the last question, for commands when no /language was chosen.
+    last_lang: Option<Lang>,
     /// The topics last offered as numbered choices ("Did you mean…"), so "2" picks the second.
     offered: Vec<usize>,
     /// The checklist on screen, for `/tick N`.
@@ -33,6 +35,7 @@ impl<'a> Console<'a> {
         Console {
             engine,
             lang,
+            last_lang: None,
             offered: Vec::new(),
             checklist: None,
             ticked: HashMap::new(),
@@ -40,7 +43,7 @@ impl<'a> Console<'a> {
     }
 
     fn lang(&self) -> Lang {
-        self.lang.unwrap_or(Lang::En)
+        self.lang.or(self.last_lang).unwrap_or(Lang::En)
     }
 
     /// Answers one line; `None` means the user asked to quit.
@@ -58,7 +61,8 @@ impl<'a> Console<'a> {
         {
             return Some(self.show_topic(topic, self.lang(), now));
         }
-        let answer = self.engine.ask(line, self.lang);
+        let answer = self.engine.ask(line, self.lang.or(self.last_lang));
+        self.last_lang = Some(answer.lang());
         Some(match &answer {
             Answer::Topic { topic, lang, .. } => self.show_topic(*topic, *lang, now),
             Answer::Suggestions { topics, lang, .. } => {
@@ -66,6 +70,7 @@ impl<'a> Console<'a> {
                 self.numbered(render::did_you_mean(*lang), topics, *lang)
             }
             Answer::Unknown { lang } => render::unknown(*lang, Format::Plain),
+            Answer::SmallTalk { talk, lang } => render::small_talk(*talk, *lang, Format::Plain),
         })
     }
 

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use crate::calendar::Calendar;
 use crate::knowledge::{self, Knowledge, Lang, Problem, Problems};
-use crate::matching::{Confidence, Match, Matcher};
+use crate::matching::{self, Confidence, Match, Matcher, SmallTalk};
 use crate::render;
 
 /// A knowledge base ready to answer: loaded, validated and indexed once.
@@ -29,12 +29,17 @@ pub enum Answer {
     Suggestions { topics: Vec<usize>, lang: Lang, score: f32 },
     /// Nothing fits.
     Unknown { lang: Lang },
+    /// Only a greeting or thanks: no question to answer.
+    SmallTalk { talk: SmallTalk, lang: Lang },
 }
 
 impl Answer {
     pub fn lang(&self) -> Lang {
         match self {
-            Answer::Topic { lang, .. } | Answer::Suggestions { lang, .. } | Answer::Unknown { lang } => *lang,
+            Answer::Topic { lang, .. }
+            | Answer::Suggestions { lang, .. }
+            | Answer::Unknown { lang }
+            | Answer::SmallTalk { lang, .. } => *lang,
         }
     }
 
@@ -81,7 +86,11 @@ impl Engine {
 
     /// Decides the answer to a question; `hint` is the language to assume without a clear signal.
     pub fn ask(&self, question: &str, hint: Option<Lang>) -> Answer {
-        self.decide(&self.matcher.find(question, hint))
+        let m = self.matcher.find(question, hint);
+        match matching::small_talk(question) {
+            Some(talk) => Answer::SmallTalk { talk, lang: m.lang },
+            None => self.decide(&m),
+        }
     }
 
     pub fn decide(&self, m: &Match) -> Answer {

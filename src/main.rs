@@ -441,7 +441,7 @@ fn ask_one(
         let suggestions: Vec<&str> = match &answer {
             Answer::Topic { related, .. } => related.iter().map(|&t| engine.topic_id(t)).collect(),
             Answer::Suggestions { topics, .. } => topics.iter().map(|&t| engine.topic_id(t)).collect(),
-            Answer::Unknown { .. } => Vec::new(),
+            Answer::Unknown { .. } | Answer::SmallTalk { .. } => Vec::new(),
         };
         let mut v = json!({
             "question": question,

@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc, Weekday};
 use crate::calendar::{Calendar, Reason, Status};
 use crate::engine::{Answer, Engine};
 use crate::knowledge::{Lang, Office};
+use crate::matching::SmallTalk;
 
 /// Telegram's limit for one message's text.
 pub const TELEGRAM_LIMIT: usize = 4096;
@@ -474,6 +475,20 @@ pub fn topic(engine: &Engine, topic: usize, lang: Lang, now: DateTime<Utc>, fmt:
     out
 }
 
+/// The reply to a greeting or thanks.
+pub fn small_talk(talk: SmallTalk, lang: Lang, fmt: Format) -> String {
+    fmt.text(match (talk, lang) {
+        (SmallTalk::Greeting, Lang::En) => {
+            "Hi! 👋 Ask me anything about the INM office in Mexico City: opening hours, the address, appointments, what to bring or a procedure."
+        }
+        (SmallTalk::Greeting, Lang::Es) => {
+            "¡Hola! 👋 Pregúntame lo que quieras sobre la oficina del INM en la Ciudad de México: horario, dirección, citas, qué llevar o un trámite."
+        }
+        (SmallTalk::Thanks, Lang::En) => "You're welcome! Good luck with your procedure. 🍀",
+        (SmallTalk::Thanks, Lang::Es) => "¡De nada! Mucha suerte con tu trámite. 🍀",
+    })
+}
+
 /// The reply when nothing fits: what the bot can help with.
 pub fn unknown(lang: Lang, fmt: Format) -> String {
     fmt.text(match lang {
@@ -512,6 +527,7 @@ pub fn answer(engine: &Engine, answer: &Answer, now: DateTime<Utc>, fmt: Format)
             out
         }
         Answer::Unknown { lang } => unknown(*lang, fmt),
+        Answer::SmallTalk { talk, lang } => small_talk(*talk, *lang, fmt),
     }
 }
 

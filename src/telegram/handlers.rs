@@ -248,6 +248,9 @@ pub(super) async fn text_reply<B: Api>(bot: B, msg: Message, me: Me, app: Arc<Ap
         Answer::Unknown { .. } => {
             span.record("topic", "(none)");
         }
+        Answer::SmallTalk { .. } => {
+            span.record("topic", "(small talk)");
+        }
     }
     app.record(engine, &question, &answer);
     let reply = match answer {
@@ -268,6 +271,10 @@ pub(super) async fn text_reply<B: Api>(bot: B, msg: Message, me: Me, app: Arc<Ap
             )
         }
         Answer::Unknown { lang } => Reply::with(render::unknown(lang, Format::Html), menu_keyboard(engine, lang)),
+        Answer::SmallTalk { talk, lang } => Reply::with(
+            render::small_talk(talk, lang, Format::Html),
+            menu_keyboard(engine, lang),
+        ),
     };
     send(&bot, msg.chat.id, reply, limit).await?;
     Ok(())

@@ -216,7 +216,11 @@ impl App {
     }
 
     /// Counts a question and, when it got no confident answer, records its normalised text.
+    /// Greetings and thanks are not questions: they are not counted.
     fn record(&self, engine: &Engine, question: &str, answer: &Answer) {
+        if matches!(answer, Answer::SmallTalk { .. }) {
+            return;
+        }
         let now = Utc::now();
         let day = now
             .with_timezone(&engine.calendar.time_zone())
@@ -232,7 +236,7 @@ impl App {
                 metrics::counter!("inm_bot_suggestions_total").increment(1);
                 Outcome::Suggested
             }
-            Answer::Unknown { .. } => {
+            Answer::Unknown { .. } | Answer::SmallTalk { .. } => {
                 metrics::counter!("inm_bot_none_total").increment(1);
                 Outcome::None
             }
