@@ -148,6 +148,7 @@ async fn free_text_in_english_and_spanish_with_suggestions_and_none() {
         "en",
         &"emoji 🙂 and a very long message ".repeat(130),
     ));
+    api.push(private_text(306, "en", "¡Hola!"));
     let en = api.nth_message_to(301, 1).await;
     assert!(text(&en).starts_with("Opening hours"), "{}", text(&en));
     let es = api.nth_message_to(302, 1).await;
@@ -174,6 +175,13 @@ async fn free_text_in_english_and_spanish_with_suggestions_and_none() {
         !text(&long).is_empty(),
         "a 4,000-character message gets a graceful answer"
     );
+    let hello = api.nth_message_to(306, 1).await;
+    assert!(
+        text(&hello).starts_with("¡Hola! 👋"),
+        "a greeting is greeted: {}",
+        text(&hello)
+    );
+    assert!(buttons(&hello).iter().any(|(_, d)| d == "t:hours"));
 
     // Pressing a suggestion opens that topic.
     let (_, data) = options[0].clone();
