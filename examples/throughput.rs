@@ -71,6 +71,7 @@ async fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(5_000);
     let qs = questions();
     let api = FakeApi::start().await;
+    api.record_lightly();
     let started = Instant::now();
     let bot = BotProcess::start(&api, None, &[("INM_BOT_NO_THROTTLE", "true"), ("RUST_LOG", "warn")]);
     let calls = api

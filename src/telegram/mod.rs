@@ -444,6 +444,10 @@ async fn dispatch<B: Api>(bot: B, app: Arc<App>, webhook: Option<Webhook>) -> an
             let tcp = tokio::net::TcpListener::bind(w.listen)
                 .await
                 .with_context(|| format!("listening on {}", w.listen))?;
+            // Answer Telegram without waiting on Nagle's algorithm.
+            let tcp = axum::serve::ListenerExt::tap_io(tcp, |stream| {
+                let _ = stream.set_nodelay(true);
+            });
             tracing::info!(address = %w.listen, "receiving updates by webhook");
             tokio::spawn(async move {
                 if let Err(e) = axum::serve(tcp, router).with_graceful_shutdown(stopped).await {
