@@ -39,6 +39,12 @@ const PHRASE_STOP_BONUS: f32 = 0.3;
 const OTHER_LANGUAGE: f32 = 0.5;
 /// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
 const UNKNOWN_SHARE: f32 = 1.3;
+/// Past this many content words, a message's unexplained words are scaled down (see `find`).
+const CHATTY_WORDS: f32 = 3.0;
+/// How much a common word the knowledge base does not use ("tried", "really") weighs against a
+/// topic, as a share of an unknown word: less than "weather" or "joke", more than nothing, since
+/// "us" in "a US visa" is one too.
+const COMMON_WORD_SHARE: f32 = 0.7;
 /// How much of a weakly known word (only in answer text, or typo-corrected) counts as unknown.
 const WEAK_WORD: f32 = 0.5;
 
@@ -394,6 +400,11 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("tb", &["tambien"]),
 ];
 
+/// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
+/// `build.rs`. One the knowledge base does not use is filler ("tried", "really", "próximo"), not a
+/// sign that the question is about something else.
+static COMMON_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/common_words.txt"));
+
 /// Words that say a question is about this office but not which topic: every topic is about the
 /// INM office in Mexico City. They neither score nor count against a topic.
 const DOMAIN: &[&str] = &[
@@ -544,6 +555,8 @@ pub struct Matcher {
     phrases_by_first: HashMap<u32, Vec<u32>>,
     stop_en: std::collections::HashSet<&'static str>,
     stop_es: std::collections::HashSet<&'static str>,
+    /// `COMMON_WORDS`, sorted, for binary search.
+    common: Vec<&'static str>,
 }
 
 /// Lower-cases, folds accents and splits into words: everything that is not a letter or a digit
@@ -792,6 +805,7 @@ impl Matcher {
             phrases_by_first,
             stop_en,
             stop_es,
+            common: COMMON_WORDS.lines().collect(),
         }
     }
 
@@ -914,7 +928,13 @@ impl Matcher {
                         "{word}: en {:?} es {:?}{}",
                         idf(t.term_en),
                         idf(t.term_es),
-                        if t.factor < 1.0 { " (typo-corrected)" } else { "" }
+                        if t.factor == 0.0 {
+                            " (common word)"
+                        } else if t.factor < 1.0 {
+                            " (typo-corrected)"
+                        } else {
+                            ""
+                        }
                     )
                 });
             }
@@ -922,7 +942,10 @@ impl Matcher {
                 continue;
             }
             if t.term_en.is_none() && t.term_es.is_none() {
-                mass += self.unknown_idf;
+                // A common word the knowledge base does not use (factor 0) weighs less than an
+                // unknown content word.
+                let share = if t.factor == 0.0 { COMMON_WORD_SHARE } else { 1.0 };
+                mass += self.unknown_idf * share;
                 continue;
             }
             token_best.iter_mut().for_each(|s| *s = 0.0);
@@ -977,7 +1000,19 @@ impl Matcher {
 
         // The confidence is the share of the question the topic explains; rank on it, then on
         // the raw score (several topics can explain everything).
-        let conf = |t: usize| ((scores[t] + bonus[t]) / (mass + bonus[t])).min(1.0);
+        // In a long message (someone typing in a queue) the words a topic leaves unexplained weigh
+        // as if there were only `CHATTY_WORDS` content words: the telling ones still decide.
+        let content_words = tokens.iter().filter(|t| !(t.stop_en || t.stop_es)).count() as f32;
+        let lambda = if content_words > CHATTY_WORDS {
+            CHATTY_WORDS / content_words
+        } else {
+            1.0
+        };
+        let conf = |t: usize| {
+            let explained = scores[t] + bonus[t];
+            let unexplained = (mass - scores[t]).max(0.0);
+            (explained / (explained + lambda * unexplained)).min(1.0)
+        };
         let mut ranked: Vec<(usize, f32, f32)> = (0..self.n_topics)
             .map(|t| (t, conf(t), scores[t] + bonus[t]))
             .filter(|(_, _, raw)| *raw > 0.0)
@@ -1034,7 +1069,8 @@ impl Matcher {
 
     /// How one word of a question reads against the vocabulary.
     fn read(&self, word: &str) -> Token {
-        let is_domain = DOMAIN.contains(&word);
+        // Numbers ("3 months", "4 years") say nothing about the topic on their own.
+        let is_domain = DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit());
         let stop_en = is_domain || self.stop_en.contains(word);
         let stop_es = is_domain || self.stop_es.contains(word);
         let mut en_stem = self.stem_en.stem(word);
@@ -1043,6 +1079,18 @@ impl Matcher {
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
         let mut factor = 1.0;
         let known = term_en.is_some() || term_es.is_some() || self.surface_ids.contains_key(word);
+        if !known && !stop_en && !stop_es && self.common.binary_search(&word).is_ok() {
+            // Not typo-corrected: "tried" is a word, not a misspelt keyword. Factor 0 marks it.
+            return Token {
+                stop_en,
+                stop_es,
+                term_en,
+                term_es,
+                factor: 0.0,
+                phrase_en: None,
+                phrase_es: None,
+            };
+        }
         if !known && !stop_en && !stop_es {
             let (en, es) = self.correct(word);
             if let Some(s) = en {

@@ -148,6 +148,42 @@ fn our_own_questions_meet_the_targets() {
 }
 
 #[test]
+fn chatty_messages_from_the_queue_are_understood() {
+    // Common words the knowledge base does not use ("tried", "keeps") and numbers are filler.
+    assert_eq!(
+        topic("hi, i tried to book an appointment but the system keeps failing"),
+        Some("appointment")
+    );
+    assert_eq!(
+        topic("mi tarjeta vence el proximo mes, como la renuevo"),
+        Some("renewal")
+    );
+    assert_eq!(
+        topic("i renewed 2 times already, how do i renew again"),
+        Some("renewal")
+    );
+    assert_eq!(
+        topic("my spanish is really bad, will they help me in english?"),
+        Some("language")
+    );
+    // Off-topic content words still count.
+    assert_eq!(topic("what is the weather like in polanco today"), None);
+}
+
+#[test]
+fn chatty_question_set_does_not_regress() {
+    // Long messages are the hardest case; this floor guards what the matcher reaches today.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/chatty_questions.tsv");
+    let report = run_eval(&path);
+    assert!(
+        report.overall.in_scope_correct >= 20,
+        "{}",
+        eval::format_report(&report)
+    );
+    assert_eq!(report.overall.rejection(), 1.0, "{}", eval::format_report(&report));
+}
+
+#[test]
 fn very_long_input_is_bounded_and_still_matched() {
     let q = format!("{} where is the office {}", "hola ".repeat(2), "x".repeat(10_000));
     let e = engine();
