@@ -155,7 +155,7 @@ fn semantic_problems_are_all_reported_together() {
     );
     edit(
         &topics,
-        "      es: [celular, celulares, telefono, telefonos, movil, llamadas, usar, uso, permiten, permitido,\n           adentro, dentro, aparato]",
+        "      es: [celular, celulares, cel, telefono, telefonos, movil, llamadas, usar, uso, permiten, permitido,\n           adentro, dentro, aparato, entrar, meter]",
         "      es: []",
     );
     edit(&topics, "es: \"Copias e impresiones cerca\"", "es: \"\"");

@@ -176,7 +176,7 @@ fn chatty_question_set_does_not_regress() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/chatty_questions.tsv");
     let report = run_eval(&path);
     assert!(
-        report.overall.in_scope_correct >= 20,
+        report.overall.in_scope_correct >= 37,
         "{}",
         eval::format_report(&report)
     );
