@@ -149,16 +149,14 @@ impl Engine {
                 let html = render::topic(self, i, lang, now, render::Format::Html, true);
                 let len = render::html_visible_len(&html);
                 if len > render::TELEGRAM_LIMIT {
-                    problems.push(Problem {
-                        file: self.kb.origin.clone(),
-                        line: None,
-                        column: None,
-                        message: format!(
+                    problems.push(Problem::new(
+                        self.kb.origin.clone(),
+                        format!(
                             "topic '{}': the {lang} answer is {len} characters once rendered, over Telegram's {}",
                             t.id,
                             render::TELEGRAM_LIMIT
                         ),
-                    });
+                    ));
                 }
             }
         }

@@ -329,7 +329,7 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(file: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
             file: file.into(),
             line: None,

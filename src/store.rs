@@ -72,6 +72,14 @@ pub enum Outcome<'a> {
 }
 
 impl Outcome<'_> {
+    /// The topic answered with, or "" (how the `daily` table stores "no topic").
+    pub fn topic(&self) -> &str {
+        match self {
+            Outcome::Answered(t) => t,
+            _ => "",
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Outcome::Answered(_) => "answered",
@@ -208,11 +216,12 @@ impl Store {
 
     /// Counts a question in today's figures (`day` as YYYY-MM-DD).
     pub fn count_question(&self, day: &str, outcome: Outcome<'_>) -> Result<(), StoreError> {
-        let topic = match outcome {
-            Outcome::Answered(t) => t,
-            _ => "",
-        };
-        self.add_counts(&[(day.to_string(), outcome.name().to_string(), topic.to_string(), 1)])
+        self.add_counts(&[(
+            day.to_string(),
+            outcome.name().to_string(),
+            outcome.topic().to_string(),
+            1,
+        )])
     }
 
     /// Adds many (day, outcome, topic, count) rows in one transaction.

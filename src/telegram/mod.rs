@@ -25,7 +25,7 @@ use tracing::Instrument;
 
 use crate::engine::{Answer, Engine};
 use crate::flood::{Flood, Verdict};
-use crate::knowledge::{Lang, Problems};
+use crate::knowledge::{Lang, Problem, Problems};
 use crate::matching;
 use crate::render::{self, Format, TELEGRAM_LIMIT};
 use crate::store::{Miss, Outcome, Store};
@@ -196,7 +196,12 @@ impl App {
         let dir = self.knowledge_dir.clone();
         let loaded = tokio::task::spawn_blocking(move || Engine::load(dir.as_deref()))
             .await
-            .unwrap_or_else(|e| Err(Problems(vec![problem(format!("reload task failed: {e}"))])));
+            .unwrap_or_else(|e| {
+                Err(Problems(vec![Problem::new(
+                    "reload",
+                    format!("reload task failed: {e}"),
+                )]))
+            });
         match loaded {
             Ok(engine) => {
                 let topics = engine.kb.topics.len();
@@ -241,10 +246,7 @@ impl App {
                 Outcome::None
             }
         };
-        let topic = match outcome {
-            Outcome::Answered(t) => t.to_string(),
-            _ => String::new(),
-        };
+        let topic = outcome.topic().to_string();
         let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
         *pending.counts.entry((day, outcome.name(), topic)).or_default() += 1;
         if matches!(outcome, Outcome::Answered(_)) || self.misses_max == 0 {
@@ -275,15 +277,6 @@ impl App {
             self.store.record_misses(&misses, self.misses_max, &oldest)?;
         }
         Ok(())
-    }
-}
-
-fn problem(message: String) -> crate::knowledge::Problem {
-    crate::knowledge::Problem {
-        file: "reload".into(),
-        line: None,
-        column: None,
-        message,
     }
 }
 
