@@ -80,6 +80,7 @@ pub struct Knowledge {
     pub office: Office,
     pub closures: Closures,
     pub topics: Vec<Topic>,
+    pub referrals: Vec<Referral>,
     /// Where the knowledge base came from, for messages ("embedded" or a directory).
     pub origin: String,
 }
@@ -295,8 +296,55 @@ pub struct Topic {
     pub checklist: Vec<ChecklistItem>,
     #[serde(default)]
     pub related: Vec<String>,
+    /// Ways real people ask for this topic, in both languages: evidence for the matcher.
+    #[serde(default)]
+    pub examples: Bilingual<Vec<String>>,
+    /// Single facts of a procedure, answered on their own ("how much is it?").
+    #[serde(default)]
+    pub facts: BTreeMap<FactKind, Fact>,
     pub sources: Vec<String>,
     pub last_verified: NaiveDate,
+}
+
+/// The kinds of single fact a procedure can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FactKind {
+    Fee,
+    Deadline,
+    Documents,
+    Form,
+    Validity,
+    Who,
+    Where,
+    Duration,
+}
+
+/// One fact of a procedure, with where it comes from. An absent fact means the sources do not give it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Fact {
+    pub answer: Text,
+    /// A deadline that can be computed from a date in the question.
+    #[serde(default)]
+    pub days: Option<DeadlineDays>,
+    pub sources: Vec<String>,
+}
+
+/// "Within N days of/before an event": lets a date in the question give a concrete date.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeadlineDays {
+    pub days: i64,
+    /// `after`: the N days start at the event (entry, the change); `before`: they end at it (expiry).
+    pub counted: Counted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Counted {
+    After,
+    Before,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -305,6 +353,24 @@ pub struct ChecklistItem {
     pub id: String,
     pub en: String,
     pub es: String,
+    /// A short label for the item's button (the full text is in the message).
+    #[serde(default)]
+    pub short: Option<Text>,
+}
+
+/// Something people confuse with this office, answered with where to go instead.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Referral {
+    pub id: String,
+    pub keywords: Bilingual<Vec<String>>,
+    #[serde(default)]
+    pub phrases: Bilingual<Vec<String>>,
+    #[serde(default)]
+    pub examples: Bilingual<Vec<String>>,
+    pub answer: Text,
+    #[serde(default)]
+    pub sources: Vec<String>,
 }
 
 impl ChecklistItem {
@@ -373,6 +439,8 @@ struct FileDoc {
     closures: Option<Closures>,
     #[serde(default)]
     topics: Vec<Topic>,
+    #[serde(default)]
+    referrals: Vec<Referral>,
 }
 
 /// Loads the knowledge base compiled into the binary.
@@ -442,6 +510,7 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
     let mut office: Option<(String, Office)> = None;
     let mut closures: Option<(String, Closures)> = None;
     let mut topics: Vec<(String, Topic)> = Vec::new();
+    let mut referrals: Vec<Referral> = Vec::new();
 
     if files.is_empty() {
         problems.push(Problem::new(origin, "no .yaml files found"));
@@ -481,6 +550,7 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
             }
         }
         topics.extend(doc.topics.into_iter().map(|t| (name.clone(), t)));
+        referrals.extend(doc.referrals);
     }
 
     let parse_failed = !problems.is_empty();
@@ -503,6 +573,7 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
         office,
         closures: closures.map(|(_, c)| c).unwrap_or_default(),
         topics: topics.into_iter().map(|(_, t)| t).collect(),
+        referrals,
         origin: origin.to_string(),
     })
 }
