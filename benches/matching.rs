@@ -1,11 +1,12 @@
-//! Matcher benchmarks: the time to match one question (over the evaluation questions) and the
+//! Benchmarks: the time to answer one question through the decision every front end uses, and
+//! to match one (over the evaluation questions) and the
 //! time to load, validate and index the built-in knowledge base.
 
 use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use inm_bot::{Engine, eval};
+use inm_bot::eval;
 
 fn questions() -> Vec<String> {
     let dev = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/eval/questions.tsv");
@@ -26,17 +27,24 @@ fn questions() -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let engine = Engine::embedded().expect("built-in knowledge base");
+    let engine = inm_bot::load(None).expect("built-in knowledge base");
     let qs = questions();
     let mut i = 0;
-    c.bench_function("match one question", |b| {
+    let ctx = inm_bot::Context::new(None, chrono::Utc::now());
+    c.bench_function("answer one question", |b| {
+        b.iter(|| {
+            i = (i + 1) % qs.len();
+            black_box(engine.answer(black_box(&qs[i]), &ctx))
+        })
+    });
+    c.bench_function("match one question (matcher only)", |b| {
         b.iter(|| {
             i = (i + 1) % qs.len();
             black_box(engine.matcher.find(black_box(&qs[i]), None))
         })
     });
     c.bench_function("load and index the knowledge base", |b| {
-        b.iter(|| black_box(Engine::embedded().expect("valid")))
+        b.iter(|| black_box(inm_bot::load(None).expect("valid")))
     });
     let kb = inm_bot::knowledge::load_embedded().unwrap();
     c.bench_function("index only (matcher build)", |b| {

@@ -9,7 +9,7 @@
 //! (`INM_BOT_NO_THROTTLE`), since they would cap the figures at 30 messages a second. The fake
 //! server runs in this process on the same two cores, so the figures understate the bot.
 
-#[path = "../tests/support/mod.rs"]
+#[path = "../tests/it/support.rs"]
 mod support;
 
 use std::time::{Duration, Instant};

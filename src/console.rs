@@ -2,13 +2,14 @@
 //! Reads one message per line and answers in plain text; checklist ticks live for the session.
 
 use std::collections::{BTreeSet, HashMap};
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::engine::{Answer, Engine};
+use crate::answer::{Context, Engine, Reply};
 use crate::knowledge::Lang;
 use crate::render::{self, Format};
+use crate::ui::{self, Where};
 
 /// One console conversation's state.
 pub struct Console<'a> {
@@ -22,13 +23,6 @@ pub struct Console<'a> {
     checklist: Option<usize>,
     ticked: HashMap<usize, BTreeSet<String>>,
 }
-
-const HELP_EN: &str = "Ask me anything about the INM office in Mexico City, in English or Spanish.
-Commands: /hours  /address  /procedures  /checklist [procedure]  /advice  /language en|es
-          /tick N (tick item N of the checklist shown)  /quit";
-const HELP_ES: &str = "Pregúntame lo que quieras sobre la oficina del INM en la Ciudad de México, en español o inglés.
-Comandos: /hours  /address  /procedures  /checklist [trámite]  /advice  /language en|es
-          /tick N (marca el punto N de la lista)  /quit";
 
 impl<'a> Console<'a> {
     pub fn new(engine: &'a Engine, lang: Option<Lang>) -> Self {
@@ -61,16 +55,16 @@ impl<'a> Console<'a> {
         {
             return Some(self.show_topic(topic, self.lang(), now));
         }
-        let answer = self.engine.ask(line, self.lang.or(self.last_lang));
-        self.last_lang = Some(answer.lang());
-        Some(match &answer {
-            Answer::Topic { topic, lang, .. } => self.show_topic(*topic, *lang, now),
-            Answer::Suggestions { topics, lang, .. } => {
-                self.offered = topics.clone();
-                self.numbered(render::did_you_mean(*lang), topics, *lang)
-            }
-            Answer::Unknown { lang } => render::unknown(*lang, Format::Plain),
-            Answer::SmallTalk { talk, lang } => render::small_talk(*talk, *lang, Format::Plain),
+        let answer = self
+            .engine
+            .answer(line, &Context::new(self.lang.or(self.last_lang), now));
+        let lang = answer.lang;
+        self.last_lang = Some(lang);
+        Some(match &answer.reply {
+            Reply::Topic { topic, .. } => self.show_topic(*topic, lang, now),
+            Reply::Suggestions { topics } => self.numbered(ui::DID_YOU_MEAN.get(lang), topics, lang),
+            Reply::Unknown => render::unknown(lang, Format::Plain),
+            Reply::SmallTalk(talk) => render::small_talk(*talk, lang, Format::Plain),
         })
     }
 
@@ -79,19 +73,13 @@ impl<'a> Console<'a> {
         let topic = |id: &str| self.engine.kb.topic_index(id);
         let text = match name {
             "quit" | "exit" | "q" => return None,
-            "start" | "help" => match lang {
-                Lang::En => HELP_EN.to_string(),
-                Lang::Es => HELP_ES.to_string(),
-            },
+            "start" | "help" => ui::help(Where::Console, lang),
             "language" | "idioma" => match arg.parse::<Lang>() {
                 Ok(l) => {
                     self.lang = Some(l);
-                    match l {
-                        Lang::En => "Language set to English.".to_string(),
-                        Lang::Es => "Idioma: español.".to_string(),
-                    }
+                    ui::LANGUAGE_SET.get(l).to_string()
                 }
-                Err(_) => "Use /language en or /language es".to_string(),
+                Err(_) => ui::LANGUAGE_USAGE.get(lang).to_string(),
             },
             "hours" | "address" | "advice" | "procedures" => match topic(name) {
                 Some(t) => self.show_topic(t, lang, now),
@@ -106,14 +94,7 @@ impl<'a> Console<'a> {
                 };
                 match found {
                     Some(t) => self.show_checklist(t, lang),
-                    None => {
-                        self.offered = procedures.clone();
-                        let title = match lang {
-                            Lang::En => "Which procedure? Type its number:",
-                            Lang::Es => "¿Qué trámite? Escribe su número:",
-                        };
-                        self.numbered(title, &procedures, lang)
-                    }
+                    None => self.numbered(ui::WHICH_PROCEDURE_NUMBER.get(lang), &procedures, lang),
                 }
             }
             "tick" => match (self.checklist, arg.parse::<usize>()) {
@@ -125,15 +106,13 @@ impl<'a> Console<'a> {
                     }
                     self.show_checklist(t, lang)
                 }
-                _ => match lang {
-                    Lang::En => "Open a checklist first (/checklist), then /tick a number from it.".to_string(),
-                    Lang::Es => "Primero abre una lista (/checklist) y luego /tick con un número.".to_string(),
-                },
+                _ => ui::TICK_FIRST.get(lang).to_string(),
             },
-            _ => match lang {
-                Lang::En => format!("Unknown command /{name}. {HELP_EN}"),
-                Lang::Es => format!("Comando desconocido /{name}. {HELP_ES}"),
-            },
+            _ => format!(
+                "{}\n\n{}",
+                ui::UNKNOWN_COMMAND.get(lang),
+                ui::help(Where::Console, lang)
+            ),
         };
         Some(text)
     }
@@ -170,10 +149,7 @@ impl<'a> Console<'a> {
             out.push_str(&format!("{:>2}. {mark} {}\n", i + 1, item.text(lang)));
         }
         out.push_str(&render::progress(ticked.len(), t.checklist.len(), lang));
-        out.push_str(match lang {
-            Lang::En => "   (/tick N to tick an item)",
-            Lang::Es => "   (/tick N para marcar un punto)",
-        });
+        out.push_str(ui::TICK_HINT.get(lang));
         out
     }
 
@@ -187,26 +163,19 @@ impl<'a> Console<'a> {
     }
 }
 
-/// Runs a conversation over any input and output (a terminal, or pipes in tests).
-pub fn run(engine: &Engine, lang: Option<Lang>, input: impl BufRead, mut output: impl Write) -> std::io::Result<()> {
+/// Runs a conversation over any lines (a terminal, or pipes in tests).
+pub fn run(
+    engine: &Engine,
+    lang: Option<Lang>,
+    input: impl Iterator<Item = std::io::Result<String>>,
+    output: &mut dyn Write,
+) -> std::io::Result<()> {
     let mut console = Console::new(engine, lang);
-    let greeting = match lang.unwrap_or(Lang::En) {
-        Lang::En => "inm-bot console. Ask about the INM office in Mexico City (/help for commands, /quit to leave).",
-        Lang::Es => {
-            "Consola de inm-bot. Pregunta sobre la oficina del INM en la CDMX (/help para comandos, /quit para salir)."
-        }
-    };
-    writeln!(output, "{greeting}")?;
+    writeln!(output, "{}", ui::CONSOLE_GREETING.get(lang.unwrap_or(Lang::En)))?;
     write!(output, "> ")?;
     output.flush()?;
-    for line in input.lines() {
-        // A line that is not valid UTF-8 is answered like any other text, not fatal.
-        let line = match line {
-            Ok(l) => l,
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => String::from("?"),
-            Err(e) => return Err(e),
-        };
-        match console.reply(&line, Utc::now()) {
+    for line in input {
+        match console.reply(&line?, Utc::now()) {
             Some(text) => {
                 if !text.is_empty() {
                     writeln!(output, "{text}\n")?;

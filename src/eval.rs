@@ -1,19 +1,21 @@
-//! Measuring the matcher on a questions file (`lang<TAB>expected_topic<TAB>question`, `#` comments):
-//! accuracy on in-scope questions, correct rejection of out-of-scope ones, per language, and misses.
+//! Measuring understanding on a questions file (`lang<TAB>expected_topics<TAB>question`, `#`
+//! comments; `a|b` means either topic is right): accuracy on in-scope questions, correct rejection
+//! of out-of-scope ones, the right topic among the suggestions, per language, and every miss. Each
+//! question goes through the same decision as a user's message (`Engine::answer`).
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::engine::Engine;
+use crate::answer::{Context, Engine, Reply};
 use crate::knowledge::Lang;
 use crate::matching::Confidence;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Case {
     pub lang: Lang,
-    /// `None` where the bot must say it does not know.
-    pub expected: Option<String>,
+    /// The acceptable topic ids; empty where the bot must not answer confidently (`none`).
+    pub expected: Vec<String>,
     pub question: String,
 }
 
@@ -30,12 +32,19 @@ pub fn parse(text: &str) -> Result<Vec<Case>, String> {
             return Err(format!("line {}: expected 3 tab-separated columns", i + 1));
         };
         let lang = lang.parse::<Lang>().map_err(|e| format!("line {}: {e}", i + 1))?;
-        let expected = (expected != "none").then(|| expected.to_string());
+        let expected: Vec<String> = if expected.trim() == "none" {
+            Vec::new()
+        } else {
+            expected.split('|').map(|t| t.trim().to_string()).collect()
+        };
         cases.push(Case {
             lang,
             expected,
             question: question.to_string(),
         });
+    }
+    if cases.is_empty() {
+        return Err("no questions in the file".to_string());
     }
     Ok(cases)
 }
@@ -44,7 +53,7 @@ pub fn parse(text: &str) -> Result<Vec<Case>, String> {
 pub struct Miss {
     pub lang: Lang,
     pub question: String,
-    pub expected: Option<String>,
+    pub expected: Vec<String>,
     pub got: Option<String>,
     pub confidence: Confidence,
     pub best: Option<String>,
@@ -55,7 +64,8 @@ pub struct Miss {
 pub struct Tally {
     pub in_scope: usize,
     pub in_scope_correct: usize,
-    /// In-scope questions that got only suggestions, with the right topic first.
+    /// In-scope questions not answered right that got the right topic among their buttons
+    /// ("Did you mean", or a related topic).
     pub in_scope_suggested: usize,
     pub out_of_scope: usize,
     /// Out-of-scope questions that got no confident answer.
@@ -86,47 +96,50 @@ pub struct Report {
     pub misses: Vec<Miss>,
 }
 
-/// Runs every case through the engine.
+/// Runs every case through the engine, as messages sent at one instant.
 pub fn run(engine: &Engine, cases: &[Case]) -> Report {
     let mut report = Report::default();
+    let ctx = Context::new(None, chrono::Utc::now());
     for case in cases {
-        let m = engine.matcher.find(&case.question, None);
-        let got = m.topic().map(|t| engine.topic_id(t).to_string());
-        let best = m.best.map(|b| engine.topic_id(b.topic).to_string());
+        let answer = engine.answer(&case.question, &ctx);
+        let id = |t: usize| engine.topic_id(t).to_string();
+        let got = answer.topic().map(id);
+        let best = answer.matched.best.map(|b| id(b.topic));
+        let acceptable = |t: &str| case.expected.iter().any(|e| e == t);
+        let right = got.as_deref().is_some_and(acceptable);
+        let suggested = !right && answer.suggestions().iter().any(|&t| acceptable(engine.topic_id(t)));
         for tally in [&mut report.overall, report.per_lang.entry(case.lang).or_default()] {
             tally.total += 1;
-            if m.lang == case.lang {
+            if answer.lang == case.lang {
                 tally.language_correct += 1;
             }
-            match &case.expected {
-                Some(exp) => {
-                    tally.in_scope += 1;
-                    if got.as_deref() == Some(exp) {
-                        tally.in_scope_correct += 1;
-                    } else if m.confidence == Confidence::Weak && best.as_deref() == Some(exp) {
-                        tally.in_scope_suggested += 1;
+            if case.expected.is_empty() {
+                tally.out_of_scope += 1;
+                if got.is_none() {
+                    tally.rejected += 1;
+                    if matches!(answer.reply, Reply::Suggestions { .. }) {
+                        tally.rejected_with_suggestions += 1;
                     }
                 }
-                None => {
-                    tally.out_of_scope += 1;
-                    if got.is_none() {
-                        tally.rejected += 1;
-                        if m.confidence == Confidence::Weak {
-                            tally.rejected_with_suggestions += 1;
-                        }
-                    }
+            } else {
+                tally.in_scope += 1;
+                if right {
+                    tally.in_scope_correct += 1;
+                } else if suggested {
+                    tally.in_scope_suggested += 1;
                 }
             }
         }
-        if got != case.expected {
+        let ok = if case.expected.is_empty() { got.is_none() } else { right };
+        if !ok {
             report.misses.push(Miss {
                 lang: case.lang,
                 question: case.question.clone(),
                 expected: case.expected.clone(),
                 got,
-                confidence: m.confidence,
+                confidence: answer.matched.confidence,
                 best,
-                score: m.score(),
+                score: answer.score(),
             });
         }
     }
@@ -142,7 +155,7 @@ pub fn format_report(r: &Report) -> String {
     let mut out = String::new();
     let line = |name: &str, t: &Tally| {
         format!(
-            "{name:<8} in-scope {}/{} = {} (+{} only suggested)   none rejected {}/{} = {} ({} with suggestions)   language {}/{}\n",
+            "{name:<8} in-scope {}/{} = {} (+{} among the suggestions)   none rejected {}/{} = {} ({} with suggestions)   language {}/{}\n",
             t.in_scope_correct,
             t.in_scope,
             pct(t.accuracy()),
@@ -166,7 +179,11 @@ pub fn format_report(r: &Report) -> String {
                 "  [{}] {:?}: expected {}, got {} ({:?}, best {} at {:.2})\n",
                 m.lang,
                 m.question,
-                m.expected.as_deref().unwrap_or("none"),
+                if m.expected.is_empty() {
+                    "none".to_string()
+                } else {
+                    m.expected.join("|")
+                },
                 m.got.as_deref().unwrap_or("none"),
                 m.confidence,
                 m.best.as_deref().unwrap_or("-"),
@@ -185,7 +202,10 @@ mod tests {
     fn parses_and_reports_bad_lines() {
         let cases = parse("# c\nen\thours\twhen?\nes\tnone\tchiste\n").unwrap();
         assert_eq!(cases.len(), 2);
-        assert_eq!(cases[1].expected, None);
+        assert!(cases[1].expected.is_empty());
+        let either = parse("en\thours|holidays\topen on christmas?").unwrap();
+        assert_eq!(either[0].expected, ["hours", "holidays"]);
+        assert!(parse("# only a comment\n").unwrap_err().contains("no questions"));
         assert!(parse("en\thours").unwrap_err().contains("line 1"));
         assert!(parse("fr\thours\tx").unwrap_err().contains("line 1"));
     }

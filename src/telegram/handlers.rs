@@ -1,199 +1,67 @@
-//! The handlers the tree in `mod.rs` routes updates to: commands, free text, button presses,
-//! inline queries and admin commands.
+//! The endpoints the handler tree in `mod.rs` routes updates to: one per command, free text,
+//! button presses, inline queries and admin commands. Each decides a reply and hands it to the
+//! outbox; none waits for Telegram's rate limits.
 
-use super::*;
+use std::sync::Arc;
 
-pub(super) async fn on_admin<B: Api>(
-    bot: B,
-    msg: Message,
-    cmd: AdminCommand,
-    app: Arc<App>,
-    upd: Update,
-) -> anyhow::Result<()> {
-    observe(&upd, admin_reply(bot, msg, cmd, app)).await
+use chrono::Utc;
+use teloxide::prelude::*;
+use teloxide::types::{
+    CallbackQuery, InlineKeyboardMarkup, InlineQuery, InlineQueryResult, InlineQueryResultArticle, InputMessageContent,
+    InputMessageContentText, Me, ParseMode,
+};
+
+use super::app::App;
+use super::outbox::{Job, Priority};
+use super::replies::*;
+use super::{AdminCommand, Tg};
+use crate::answer::{Context, Reply as Said};
+use crate::knowledge::Lang;
+use crate::ops::flood::Verdict;
+use crate::render::{self, Format};
+use crate::ui;
+
+type HandlerResult = anyhow::Result<()>;
+
+/// Everything a message handler needs to know about where a message came from.
+struct From {
+    chat: ChatId,
+    user: Option<u64>,
+    lang: Lang,
+    private: bool,
 }
 
-pub(super) async fn admin_reply<B: Api>(bot: B, msg: Message, cmd: AdminCommand, app: Arc<App>) -> anyhow::Result<()> {
-    let text = match cmd {
-        AdminCommand::Reload => match app.reload().await {
-            Ok(topics) => format!("✅ Knowledge base reloaded: {topics} topics."),
-            Err(problems) => format!("❌ Reload refused, the running knowledge base stays.\n\n{problems}"),
-        },
-        AdminCommand::Stats => {
-            app.flush()?;
-            let engine = app.engine();
-            let today = Utc::now()
-                .with_timezone(&engine.calendar.time_zone())
-                .format("%Y-%m-%d")
-                .to_string();
-            let st = app.store.stats(&today, 5)?;
-            let none_rate = if st.total == 0 {
-                0.0
-            } else {
-                st.none as f64 * 100.0 / st.total as f64
-            };
-            let mut out = format!(
-                "📊 Questions today: {}\nIn total: {} (answered {}, suggestions {}, none {}: {none_rate:.1}% none)\n\nTop topics:",
-                st.today, st.total, st.answered, st.suggested, st.none
-            );
-            for (topic, n) in &st.top_topics {
-                out.push_str(&format!("\n• {topic}: {n}"));
-            }
-            let since = (Utc::now() - chrono::Duration::days(30)).to_rfc3339();
-            let groups = crate::misses::group(&engine.matcher, &app.store.misses(&since)?);
-            out.push_str("\n\nTop unanswered (30 days):");
-            if groups.is_empty() {
-                out.push_str("\n• none");
-            }
-            for g in groups.iter().take(5) {
-                out.push_str(&format!(
-                    "\n• {} × \"{}\"",
-                    g.count,
-                    g.examples.first().map_or("", String::as_str)
-                ));
-            }
-            out
-        }
-    };
-    send(
-        &bot,
-        msg.chat.id,
-        Reply::text(Format::Html.text(&text)),
-        app.message_limit,
-    )
-    .await?;
-    Ok(())
+fn from(msg: &Message, app: &App) -> From {
+    From {
+        chat: msg.chat.id,
+        user: msg.from.as_ref().map(|u| u.id.0),
+        lang: app.user_lang(msg.from.as_ref()),
+        private: msg.chat.is_private(),
+    }
 }
 
-pub(super) async fn on_command<B: Api>(
-    bot: B,
-    msg: Message,
-    cmd: Command,
-    me: Me,
-    app: Arc<App>,
-    upd: Update,
-) -> anyhow::Result<()> {
-    observe(&upd, command_reply(bot, msg, cmd, me, app)).await
-}
-
-pub(super) async fn command_reply<B: Api>(
-    bot: B,
-    msg: Message,
-    cmd: Command,
-    me: Me,
-    app: Arc<App>,
-) -> anyhow::Result<()> {
-    let engine = app.engine();
-    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
-    let lang = user_lang(store, msg.from.as_ref());
-    let private = msg.chat.is_private();
-    let chat = msg.chat.id;
-    let user = msg.from.as_ref().map(|u| u.id.0);
-    tracing::debug!(command = ?cmd, private, "command");
-    let topic_by_id = |id: &str| engine.kb.topic_index(id);
-    let reply = match cmd {
-        Command::Start(payload) => {
-            let payload = payload.trim();
-            if let Some(id) = payload.strip_prefix("cl_")
-                && let (Some(t), Some(user)) = (engine.kb.topic_index(id), user)
-                && !engine.kb.topics[t].checklist.is_empty()
-                && private
-            {
-                checklist_reply(engine, store, user, t, lang)?
-            } else if let Some(t) = topic_by_id(payload) {
-                topic_reply(engine, t, lang, &me, private)
-            } else {
-                Reply::with(welcome(lang), menu_keyboard(engine, lang))
-            }
+/// Lets a message through unless its sender is flooding; tells them once. Runs before anything
+/// is queued, so a flooder's excess costs nobody else anything.
+pub(super) fn flood_gate(msg: Message, app: Arc<App>) -> bool {
+    let Some(user) = msg.from.as_ref() else { return true };
+    match app.flood.check(user.id.0, std::time::Instant::now()) {
+        Verdict::Allow => true,
+        Verdict::Notice => {
+            tracing::info!("flood control: ignoring a user for the rest of the minute");
+            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
+            let lang = app.user_lang(Some(user));
+            app.send(msg.chat.id, Reply::ui(ui::FLOOD_NOTICE, lang), Priority::Notice);
+            false
         }
-        Command::Help => Reply::text(help(lang)),
-        Command::Hours | Command::Advice | Command::Procedures => {
-            let id = match cmd {
-                Command::Hours => "hours",
-                Command::Advice => "advice",
-                _ => "procedures",
-            };
-            match topic_by_id(id) {
-                Some(t) if id == "procedures" => {
-                    let html = render::topic(engine, t, lang, Utc::now(), Format::Html, false);
-                    Reply::with(html, procedures_keyboard(engine, lang, "t", &me, private))
-                }
-                Some(t) => topic_reply(engine, t, lang, &me, private),
-                None => Reply::text(render::unknown(lang, Format::Html)),
-            }
+        Verdict::Ignore => {
+            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
+            false
         }
-        Command::Address => {
-            let Some(t) = topic_by_id("address") else {
-                return Ok(send(&bot, chat, Reply::text(render::unknown(lang, Format::Html)), limit).await?);
-            };
-            send(&bot, chat, topic_reply(engine, t, lang, &me, private), limit).await?;
-            if let Some(pin) = &engine.kb.office.pin {
-                let mut title = engine.kb.office.name.get(lang).clone();
-                if pin.approximate {
-                    title.push_str(match lang {
-                        Lang::En => " (approximate pin)",
-                        Lang::Es => " (ubicación aproximada)",
-                    });
-                }
-                bot.send_venue(
-                    chat,
-                    pin.latitude,
-                    pin.longitude,
-                    title,
-                    engine.kb.office.address.clone(),
-                )
-                .await?;
-            }
-            return Ok(());
-        }
-        Command::Checklist(arg) => {
-            let found = if arg.trim().is_empty() {
-                None
-            } else {
-                engine.find_checklist(&arg, Some(lang))
-            };
-            match (found, user) {
-                (Some(t), Some(user)) if private => checklist_reply(engine, store, user, t, lang)?,
-                (Some(t), _) => {
-                    let label = format!("📋 {}", engine.kb.topics[t].title.get(lang));
-                    let kb = InlineKeyboardMarkup::new(vec![vec![checklist_button(
-                        label,
-                        &engine.kb.topics[t].id,
-                        &me,
-                        false,
-                    )]]);
-                    Reply::with(Format::Html.text(checklists_open_privately(lang)), kb)
-                }
-                (None, _) => {
-                    let title = match (lang, private) {
-                        (_, false) => checklists_open_privately(lang),
-                        (Lang::En, true) => "Which procedure?",
-                        (Lang::Es, true) => "¿Qué trámite?",
-                    };
-                    Reply::with(
-                        Format::Html.text(title),
-                        procedures_keyboard(engine, lang, "c", &me, private),
-                    )
-                }
-            }
-        }
-        Command::Language(arg) => match (arg.trim().parse::<Lang>(), user) {
-            (Ok(l), Some(user)) => {
-                store.set_language(user, l)?;
-                Reply::text(language_set(l))
-            }
-            _ => Reply::with(
-                Format::Html.text("English or Spanish? / ¿Inglés o español?"),
-                language_keyboard(),
-            ),
-        },
-    };
-    send(&bot, chat, reply, limit).await?;
-    Ok(())
+    }
 }
 
 /// In a private chat every message is for the bot; in a group only those that mention it or
-/// reply to it (and unknown commands addressed to it by name).
+/// reply to it.
 pub(super) fn addressed_to_me(msg: Message, me: Me) -> bool {
     if msg.chat.is_private() {
         return true;
@@ -207,76 +75,240 @@ pub(super) fn addressed_to_me(msg: Message, me: Me) -> bool {
             .is_some_and(|u| u.id == me.user.id)
 }
 
-pub(super) async fn on_text<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
-    observe(&upd, text_reply(bot, msg, me, app)).await
+/// `/start`, with the deep links `?start=<topic>` and `?start=cl_<topic>`.
+pub(super) async fn start(msg: Message, payload: String, me: Me, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    let engine = app.engine();
+    let payload = payload.trim();
+    let reply = if let Some(id) = payload.strip_prefix("cl_")
+        && let (Some(t), Some(user)) = (engine.kb.topic_index(id), f.user)
+        && !engine.kb.topics[t].checklist.is_empty()
+        && f.private
+    {
+        checklist_reply(&engine, t, f.lang, &app.store.ticked(user, id)?)
+    } else if let Some(t) = engine.kb.topic_index(payload) {
+        topic_reply(&engine, t, f.lang, &me, f.private)
+    } else {
+        Reply::with(
+            Format::Html.text(ui::WELCOME.get(f.lang)),
+            menu_keyboard(&engine, f.lang),
+        )
+    };
+    app.reply(f.chat, reply);
+    Ok(())
 }
 
-pub(super) async fn text_reply<B: Api>(bot: B, msg: Message, me: Me, app: Arc<App>) -> anyhow::Result<()> {
+pub(super) async fn help_command(msg: Message, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    app.reply(f.chat, Reply::text(help(f.lang)));
+    Ok(())
+}
+
+/// A topic of the knowledge base by its id, as a command shows it.
+fn show_topic(msg: &Message, me: &Me, app: &App, id: &str) {
+    let f = from(msg, app);
     let engine = app.engine();
-    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
-    let lang = user_lang(store, msg.from.as_ref());
-    let private = msg.chat.is_private();
-    let Some(text) = msg.text() else {
-        let reply = match lang {
-            Lang::En => "I can only read text: type your question. 🙂",
-            Lang::Es => "Sólo leo texto: escribe tu pregunta. 🙂",
+    let reply = match engine.kb.topic_index(id) {
+        Some(t) => topic_reply(&engine, t, f.lang, me, f.private),
+        None => Reply::text(render::unknown(f.lang, Format::Html)),
+    };
+    app.reply(f.chat, reply);
+}
+
+pub(super) async fn hours(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
+    show_topic(&msg, &me, &app, "hours");
+    Ok(())
+}
+
+pub(super) async fn advice(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
+    show_topic(&msg, &me, &app, "advice");
+    Ok(())
+}
+
+pub(super) async fn procedures(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    let engine = app.engine();
+    let reply = match engine.kb.topic_index("procedures") {
+        Some(t) => Reply::with(
+            render::topic(&engine, t, f.lang, Utc::now(), Format::Html, false),
+            procedures_keyboard(&engine, f.lang, "t", &me, f.private),
+        ),
+        None => Reply::text(render::unknown(f.lang, Format::Html)),
+    };
+    app.reply(f.chat, reply);
+    Ok(())
+}
+
+/// `/address`: the answer, then the pin as a venue when the knowledge base has one.
+pub(super) async fn address(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
+    show_topic(&msg, &me, &app, "address");
+    let f = from(&msg, &app);
+    let engine = app.engine();
+    if let (Some(pin), Some(_)) = (&engine.kb.office.pin, engine.kb.topic_index("address")) {
+        let mut title = engine.kb.office.name.get(f.lang).clone();
+        if pin.approximate {
+            title.push_str(ui::APPROXIMATE_PIN.get(f.lang));
+        }
+        let venue = Job::Venue {
+            latitude: pin.latitude,
+            longitude: pin.longitude,
+            title,
+            address: engine.kb.office.address.clone(),
         };
-        send(&bot, msg.chat.id, Reply::text(Format::Html.text(reply)), limit).await?;
+        app.outbox.send(f.chat, venue, Priority::Reply);
+    }
+    Ok(())
+}
+
+/// `/checklist [procedure]`: the user's checklist (in a private chat), or a choice of procedures.
+pub(super) async fn checklist(msg: Message, arg: String, me: Me, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    let engine = app.engine();
+    let found = (!arg.trim().is_empty())
+        .then(|| engine.find_checklist(&arg, Some(f.lang)))
+        .flatten();
+    let reply = match (found, f.user) {
+        (Some(t), Some(user)) if f.private => {
+            checklist_reply(&engine, t, f.lang, &app.store.ticked(user, &engine.kb.topics[t].id)?)
+        }
+        (Some(t), _) => {
+            let label = format!("📋 {}", engine.kb.topics[t].title.get(f.lang));
+            let kb =
+                InlineKeyboardMarkup::new(vec![vec![checklist_button(label, &engine.kb.topics[t].id, &me, false)]]);
+            Reply::with(Format::Html.text(ui::CHECKLISTS_PRIVATE.get(f.lang)), kb)
+        }
+        (None, _) => {
+            let title = if f.private {
+                ui::WHICH_PROCEDURE
+            } else {
+                ui::CHECKLISTS_PRIVATE
+            };
+            Reply::with(
+                Format::Html.text(title.get(f.lang)),
+                procedures_keyboard(&engine, f.lang, "c", &me, f.private),
+            )
+        }
+    };
+    app.reply(f.chat, reply);
+    Ok(())
+}
+
+pub(super) async fn language(msg: Message, arg: String, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    let reply = match (arg.trim().parse::<Lang>(), f.user) {
+        (Ok(l), Some(user)) => {
+            app.store.set_language(user, l)?;
+            Reply::ui(ui::LANGUAGE_SET, l)
+        }
+        _ => Reply::with(Format::Html.text(ui::LANGUAGE_CHOOSE), language_keyboard()),
+    };
+    app.reply(f.chat, reply);
+    Ok(())
+}
+
+/// Admin commands: `/reload` and `/stats`.
+pub(super) async fn admin(msg: Message, cmd: AdminCommand, app: Arc<App>) -> HandlerResult {
+    let text = match cmd {
+        AdminCommand::Reload => match app.reload().await {
+            Ok(topics) => format!("✅ Knowledge base reloaded: {topics} topics."),
+            Err(problems) => format!("❌ Reload refused, the running knowledge base stays.\n\n{problems}"),
+        },
+        AdminCommand::Stats => stats(&app)?,
+    };
+    app.reply(msg.chat.id, Reply::text(Format::Html.text(&text)));
+    Ok(())
+}
+
+fn stats(app: &App) -> anyhow::Result<String> {
+    app.flush()?;
+    let engine = app.engine();
+    let today = Utc::now()
+        .with_timezone(&engine.calendar.time_zone())
+        .format("%Y-%m-%d")
+        .to_string();
+    let st = app.store.stats(&today, 5)?;
+    let none_rate = if st.total == 0 {
+        0.0
+    } else {
+        st.none as f64 * 100.0 / st.total as f64
+    };
+    let mut out = format!(
+        "📊 Questions today: {}\nIn total: {} (answered {}, suggestions {}, none {}: {none_rate:.1}% none)\n\nTop topics:",
+        st.today, st.total, st.answered, st.suggested, st.none
+    );
+    for (topic, n) in &st.top_topics {
+        out.push_str(&format!("\n• {topic}: {n}"));
+    }
+    let since = (Utc::now() - chrono::Duration::days(30)).to_rfc3339();
+    let groups = crate::ops::misses::group(&engine.matcher, &app.store.misses(&since)?);
+    out.push_str("\n\nTop unanswered (30 days):");
+    if groups.is_empty() {
+        out.push_str("\n• none");
+    }
+    for g in groups.iter().take(5) {
+        out.push_str(&format!(
+            "\n• {} × \"{}\"",
+            g.count,
+            g.examples.first().map_or("", String::as_str)
+        ));
+    }
+    out.push_str(&format!("\n\nQueued to send: {}", app.outbox.queued()));
+    Ok(out)
+}
+
+/// Any other text addressed to the bot: a question.
+pub(super) async fn text(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
+    let f = from(&msg, &app);
+    let Some(text) = msg.text() else {
+        app.reply(f.chat, Reply::ui(ui::ONLY_TEXT, f.lang));
         return Ok(());
     };
     if text.starts_with('/') {
-        let reply = match lang {
-            Lang::En => "I don't know that command. /help lists what I can do.",
-            Lang::Es => "No conozco ese comando. /help muestra lo que puedo hacer.",
-        };
-        send(&bot, msg.chat.id, Reply::text(Format::Html.text(reply)), limit).await?;
+        app.reply(f.chat, Reply::ui(ui::UNKNOWN_COMMAND, f.lang));
         return Ok(());
     }
+    let engine = app.engine();
     let question = strip_mention(text, username(&me));
     tracing::debug!(question = %question, "question");
-    let answer = engine.ask(&question, Some(lang));
+    let answer = engine.answer(&question, &Context::new(Some(f.lang), Utc::now()));
     let span = tracing::Span::current();
-    match &answer {
-        Answer::Topic { topic, score, .. } => {
+    match &answer.reply {
+        Said::Topic { topic, .. } => {
             span.record("topic", engine.topic_id(*topic));
-            span.record("score", *score);
+            span.record("score", answer.score());
         }
-        Answer::Suggestions { score, .. } => {
+        Said::Suggestions { .. } => {
             span.record("topic", "(suggestions)");
-            span.record("score", *score);
+            span.record("score", answer.score());
         }
-        Answer::Unknown { .. } => {
+        Said::Unknown => {
             span.record("topic", "(none)");
         }
-        Answer::SmallTalk { .. } => {
+        Said::SmallTalk(_) => {
             span.record("topic", "(small talk)");
         }
     }
-    app.record(engine, &question, &answer);
-    let reply = match answer {
-        Answer::Topic { topic, lang, .. } => topic_reply(engine, topic, lang, &me, private),
-        Answer::Suggestions { topics, lang, .. } => {
+    app.record(&engine, &question, &answer);
+    let lang = answer.lang;
+    let reply = match &answer.reply {
+        Said::Topic { topic, .. } => topic_reply(&engine, *topic, lang, &me, f.private),
+        Said::Suggestions { topics } => {
             let rows = topics
                 .iter()
-                .map(|&t| {
-                    vec![button(
-                        engine.kb.topics[t].title.get(lang).clone(),
-                        format!("t:{}", engine.topic_id(t)),
-                    )]
-                })
+                .map(|&t| vec![topic_button(&engine, t, lang)])
                 .collect::<Vec<_>>();
             Reply::with(
-                Format::Html.text(render::did_you_mean(lang)),
+                Format::Html.text(ui::DID_YOU_MEAN.get(lang)),
                 InlineKeyboardMarkup::new(rows),
             )
         }
-        Answer::Unknown { lang } => Reply::with(render::unknown(lang, Format::Html), menu_keyboard(engine, lang)),
-        Answer::SmallTalk { talk, lang } => Reply::with(
-            render::small_talk(talk, lang, Format::Html),
-            menu_keyboard(engine, lang),
+        Said::Unknown => Reply::with(render::unknown(lang, Format::Html), menu_keyboard(&engine, lang)),
+        Said::SmallTalk(talk) => Reply::with(
+            render::small_talk(*talk, lang, Format::Html),
+            menu_keyboard(&engine, lang),
         ),
     };
-    send(&bot, msg.chat.id, reply, limit).await?;
+    app.reply(f.chat, reply);
     Ok(())
 }
 
@@ -316,36 +348,16 @@ pub(super) fn parse_callback(data: &str) -> Option<Action<'_>> {
     }
 }
 
-pub(super) async fn on_callback<B: Api>(
-    bot: B,
-    q: CallbackQuery,
-    me: Me,
-    app: Arc<App>,
-    upd: Update,
-) -> anyhow::Result<()> {
-    observe(&upd, callback_reply(bot, q, me, app)).await
-}
-
-pub(super) async fn callback_reply<B: Api>(bot: B, q: CallbackQuery, me: Me, app: Arc<App>) -> anyhow::Result<()> {
-    let store = &app.store;
-    let result = handle_callback(&bot, &q, &me, &app).await;
-    // Every callback is answered, even when handling it failed, so the button stops spinning.
-    let lang = user_lang(store, Some(&q.from));
+/// A button press. Every callback is answered, even when handling it failed, so the button stops
+/// spinning.
+pub(super) async fn callback(bot: Tg, q: CallbackQuery, me: Me, app: Arc<App>) -> HandlerResult {
+    let result = press(&q, &me, &app);
+    let lang = app.user_lang(Some(&q.from));
     let mut answer = bot.answer_callback_query(q.id.clone());
     match &result {
         Ok(true) => {}
-        Ok(false) => {
-            answer = answer.text(match lang {
-                Lang::En => "This button is out of date. Send /start for a fresh menu.",
-                Lang::Es => "Este botón ya no es válido. Envía /start para ver el menú.",
-            })
-        }
-        Err(_) => {
-            answer = answer.text(match lang {
-                Lang::En => "Sorry, something went wrong. Please try again.",
-                Lang::Es => "Perdón, algo falló. Inténtalo de nuevo.",
-            })
-        }
+        Ok(false) => answer = answer.text(*ui::STALE_BUTTON.get(lang)),
+        Err(_) => answer = answer.text(*ui::SOMETHING_FAILED.get(lang)),
     }
     let answered = answer.await;
     result?;
@@ -354,115 +366,85 @@ pub(super) async fn callback_reply<B: Api>(bot: B, q: CallbackQuery, me: Me, app
 }
 
 /// Handles a button press; `Ok(false)` for data that is unknown or no longer valid.
-pub(super) async fn handle_callback<B: Api>(bot: &B, q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
+fn press(q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
     let engine = app.engine();
-    let (engine, store, limit) = (&*engine, &app.store, app.message_limit);
     let Some(action) = q.data.as_deref().and_then(parse_callback) else {
         return Ok(false);
     };
     let Some(msg) = q.regular_message() else {
         return Ok(false);
     };
-    let lang = user_lang(store, Some(&q.from));
+    let lang = app.user_lang(Some(&q.from));
     let user = q.from.id.0;
-    let private = msg.chat.is_private();
     let chat = msg.chat.id;
+    let procedure = |id: &str| {
+        engine
+            .kb
+            .topic_index(id)
+            .filter(|&t| !engine.kb.topics[t].checklist.is_empty())
+    };
+    let edit = |t: usize, ticked: &std::collections::BTreeSet<String>| Job::Edit {
+        message: msg.id,
+        html: checklist_text(&engine, t, lang, ticked),
+        keyboard: checklist_keyboard(&engine, t, lang, ticked),
+    };
     match action {
         Action::Topic(id) => {
             let Some(t) = engine.kb.topic_index(id) else {
                 return Ok(false);
             };
-            send(bot, chat, topic_reply(engine, t, lang, me, private), limit).await?;
+            app.reply(chat, topic_reply(&engine, t, lang, me, msg.chat.is_private()));
         }
         Action::Checklist(id) => {
-            let Some(t) = engine
-                .kb
-                .topic_index(id)
-                .filter(|&t| !engine.kb.topics[t].checklist.is_empty())
-            else {
-                return Ok(false);
-            };
-            send(bot, chat, checklist_reply(engine, store, user, t, lang)?, limit).await?;
+            let Some(t) = procedure(id) else { return Ok(false) };
+            app.reply(chat, checklist_reply(&engine, t, lang, &app.store.ticked(user, id)?));
         }
         Action::Toggle(id, item) => {
-            let Some(t) = engine.kb.topic_index(id) else {
-                return Ok(false);
-            };
+            let Some(t) = procedure(id) else { return Ok(false) };
             if !engine.kb.topics[t].checklist.iter().any(|i| i.id == item) {
                 return Ok(false);
             }
-            let ticked = store.toggle(user, id, item)?;
-            edit(
-                bot,
-                chat,
-                msg.id,
-                checklist_text(engine, t, lang, ticked.len()),
-                checklist_keyboard(engine, t, lang, &ticked),
-            )
-            .await?;
+            let ticked = app.store.toggle(user, id, item)?;
+            app.outbox.send(chat, edit(t, &ticked), Priority::Reply);
         }
         Action::Reset(id) => {
-            let Some(t) = engine
-                .kb
-                .topic_index(id)
-                .filter(|&t| !engine.kb.topics[t].checklist.is_empty())
-            else {
-                return Ok(false);
-            };
-            store.reset(user, id)?;
-            let none = Default::default();
-            edit(
-                bot,
-                chat,
-                msg.id,
-                checklist_text(engine, t, lang, 0),
-                checklist_keyboard(engine, t, lang, &none),
-            )
-            .await?;
+            let Some(t) = procedure(id) else { return Ok(false) };
+            app.store.reset(user, id)?;
+            app.outbox.send(chat, edit(t, &Default::default()), Priority::Reply);
         }
         Action::Language(l) => {
-            store.set_language(user, l)?;
-            let edited = bot
-                .edit_message_text(chat, msg.id, language_set(l))
-                .parse_mode(ParseMode::Html)
-                .await;
-            ignore_not_modified(edited.map(|_| ()))?;
+            app.store.set_language(user, l)?;
+            let job = Job::Edit {
+                message: msg.id,
+                html: Format::Html.text(ui::LANGUAGE_SET.get(l)),
+                keyboard: InlineKeyboardMarkup::default(),
+            };
+            app.outbox.send(chat, job, Priority::Reply);
         }
     }
     Ok(true)
 }
 
-pub(super) async fn on_inline<B: Api>(bot: B, q: InlineQuery, app: Arc<App>, upd: Update) -> anyhow::Result<()> {
-    observe(&upd, inline_reply(bot, q, app)).await
-}
-
-pub(super) async fn inline_reply<B: Api>(bot: B, q: InlineQuery, app: Arc<App>) -> anyhow::Result<()> {
+/// Inline mode (`@bot hours` in any chat): up to five topics as articles. No conversation here.
+pub(super) async fn inline(bot: Tg, q: InlineQuery, app: Arc<App>) -> HandlerResult {
     let engine = app.engine();
-    let (engine, store) = (&*engine, &app.store);
-    let hint = user_lang(store, Some(&q.from));
+    let hint = app.user_lang(Some(&q.from));
+    let now = Utc::now();
     let (topics, lang): (Vec<usize>, Lang) = if q.query.trim().is_empty() {
         (
             MENU.iter().filter_map(|id| engine.kb.topic_index(id)).take(5).collect(),
             hint,
         )
     } else {
-        let m = engine.matcher.find(&q.query, Some(hint));
-        let topics = m
-            .best
-            .into_iter()
-            .chain(m.runner_ups)
-            .map(|s| s.topic)
-            .take(5)
-            .collect();
-        (topics, m.lang)
+        let answer = engine.answer(&q.query, &Context::new(Some(hint), now));
+        (answer.matched.ranked().take(5).collect(), answer.lang)
     };
-    let now = Utc::now();
     let results: Vec<InlineQueryResult> = topics
         .into_iter()
         .map(|t| {
             let topic = &engine.kb.topics[t];
-            let html = render::topic(engine, t, lang, now, Format::Html, false);
-            let plain = render::fill(engine, topic.answer.get(lang), lang, now);
+            let html = render::topic(&engine, t, lang, now, Format::Html, false);
+            let plain = render::fill(&engine, topic.answer.get(lang), lang, now);
             let description: String = plain
                 .split_whitespace()
                 .collect::<Vec<_>>()
@@ -491,11 +473,13 @@ pub(super) async fn inline_reply<B: Api>(bot: B, q: InlineQuery, app: Arc<App>) 
 
 #[cfg(test)]
 mod tests {
+    use super::super::{CALLBACK_LIMIT, Command};
     use super::*;
+    use teloxide::utils::command::BotCommands;
 
     #[test]
     fn callback_data_round_trips_and_fits() {
-        let engine = Engine::embedded().unwrap();
+        let engine = crate::load(None).unwrap();
         for t in &engine.kb.topics {
             for item in &t.checklist {
                 let data = format!("x:{}:{}", t.id, item.id);

@@ -1,42 +1,46 @@
 //! The Telegram front end: commands, free-text answers, interactive checklists saved per user,
 //! inline mode, group manners, and a clean start and shutdown. The core decides every `Answer`;
 //! this module only turns answers into Telegram messages and buttons.
+//!
+//! The whole handler tree is `schema` below. `handlers` has its endpoints, `replies` builds
+//! messages and buttons, `app` is the state they share, `outbox` sends within Telegram's limits
+//! without making any chat wait for another, and `observe` is the one instrumentation step
+//! (tracing span, metrics) every update goes through.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use chrono::Utc;
-use teloxide::adaptors::throttle::Limits;
+use teloxide::adaptors::{CacheMe, DefaultParseMode};
 use teloxide::dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler};
 use teloxide::prelude::*;
-use teloxide::types::{
-    BotCommand, CallbackQuery, ChatId, InlineKeyboardButton, InlineKeyboardMarkup, InlineQuery, InlineQueryResult,
-    InlineQueryResultArticle, InputMessageContent, InputMessageContentText, LinkPreviewOptions, Me, MessageId,
-    ParseMode, User,
-};
+use teloxide::types::{BotCommand, ParseMode};
 use teloxide::update_listeners::{Polling, webhooks};
 use teloxide::utils::command::BotCommands;
-use teloxide::{ApiError, RequestError};
-use tracing::Instrument;
 
-use crate::engine::{Answer, Engine};
-use crate::flood::{Flood, Verdict};
-use crate::knowledge::{Lang, Problem, Problems};
-use crate::matching;
-use crate::render::{self, Format, TELEGRAM_LIMIT};
-use crate::store::{Miss, Outcome, Store};
+use crate::answer::Engine;
+use crate::knowledge::Lang;
+use crate::ops::store::Store;
+use crate::ui::{self, Where};
 
+mod app;
 mod handlers;
+mod observe;
+mod outbox;
 mod replies;
 
-use handlers::*;
-use replies::*;
+pub use app::App;
+use app::AppSettings;
+use observe::{LogError, observe};
+use outbox::{Limits, Outbox};
 
-/// Commands everyone has.
+/// The bot as the handlers use it: `getMe` cached, every message in HTML parse mode.
+pub type Tg = DefaultParseMode<CacheMe<Bot>>;
+
+/// Commands everyone has (their descriptions are in `ui::COMMANDS`).
 #[derive(BotCommands, Clone, Debug, PartialEq)]
 #[command(rename_rule = "lowercase")]
 pub enum Command {
@@ -59,64 +63,29 @@ pub enum AdminCommand {
 }
 
 /// The whole handler tree.
-pub fn schema<B: Api>() -> UpdateHandler<anyhow::Error> {
-    dptree::entry()
-        .branch(
-            Update::filter_message()
-                .filter_async(flood_gate::<B>)
-                .branch(
-                    dptree::filter(|msg: Message, app: Arc<App>| app.is_admin(msg.from.as_ref()))
-                        .filter_command::<AdminCommand>()
-                        .endpoint(on_admin::<B>),
-                )
-                .branch(dptree::entry().filter_command::<Command>().endpoint(on_command::<B>))
-                .branch(dptree::filter(addressed_to_me).endpoint(on_text::<B>)),
-        )
-        .branch(Update::filter_callback_query().endpoint(on_callback::<B>))
-        .branch(Update::filter_inline_query().endpoint(on_inline::<B>))
-}
-
-/// What the handlers need of a bot: teloxide's `Throttle` around the plain `Bot` in production
-/// (Telegram's rate limits), the plain `Bot` to measure raw throughput.
-pub trait Api:
-    Requester<
-        Err = RequestError,
-        GetMe: Send,
-        GetUpdates: Send,
-        GetWebhookInfo: Send,
-        DeleteWebhook: Send,
-        SendMessage: Send,
-        SendVenue: Send,
-        EditMessageText: Send,
-        AnswerCallbackQuery: Send,
-        AnswerInlineQuery: Send,
-        SetMyCommands: Send,
-    > + Clone
-    + Send
-    + Sync
-    + 'static
-{
-}
-
-impl<
-    T: Requester<
-            Err = RequestError,
-            GetMe: Send,
-            GetUpdates: Send,
-            GetWebhookInfo: Send,
-            DeleteWebhook: Send,
-            SendMessage: Send,
-            SendVenue: Send,
-            EditMessageText: Send,
-            AnswerCallbackQuery: Send,
-            AnswerInlineQuery: Send,
-            SetMyCommands: Send,
-        > + Clone
-        + Send
-        + Sync
-        + 'static,
-> Api for T
-{
+pub fn schema() -> UpdateHandler<anyhow::Error> {
+    use dptree::case;
+    let commands = teloxide::filter_command::<Command, _>()
+        .branch(case![Command::Start(payload)].endpoint(handlers::start))
+        .branch(case![Command::Help].endpoint(handlers::help_command))
+        .branch(case![Command::Hours].endpoint(handlers::hours))
+        .branch(case![Command::Address].endpoint(handlers::address))
+        .branch(case![Command::Procedures].endpoint(handlers::procedures))
+        .branch(case![Command::Checklist(arg)].endpoint(handlers::checklist))
+        .branch(case![Command::Advice].endpoint(handlers::advice))
+        .branch(case![Command::Language(arg)].endpoint(handlers::language));
+    let admin = dptree::filter(|msg: Message, app: Arc<App>| app.is_admin(msg.from.as_ref()))
+        .filter_command::<AdminCommand>()
+        .endpoint(handlers::admin);
+    let messages = Update::filter_message()
+        .filter(handlers::flood_gate)
+        .branch(admin)
+        .branch(commands)
+        .branch(dptree::filter(handlers::addressed_to_me).endpoint(handlers::text));
+    observe()
+        .branch(messages)
+        .branch(Update::filter_callback_query().endpoint(handlers::callback))
+        .branch(Update::filter_inline_query().endpoint(handlers::inline))
 }
 
 /// Telegram's limit for callback data.
@@ -124,6 +93,10 @@ pub const CALLBACK_LIMIT: usize = 64;
 
 /// How long the bot may take to start answering before a long poll is answered empty.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+/// At shutdown, how long queued messages may still be sent.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(3);
+/// How often pending counts and misses are written to the database.
+const FLUSH_EVERY: Duration = Duration::from_secs(5);
 
 /// Everything `run` needs besides the knowledge base.
 pub struct Settings {
@@ -160,168 +133,22 @@ pub struct Webhook {
     pub secret: Option<String>,
 }
 
-/// What every handler shares.
-pub struct App {
-    engine: RwLock<Arc<Engine>>,
-    pub store: Store,
-    /// Longest message to send (see `Settings::message_limit`).
-    pub message_limit: usize,
-    knowledge_dir: Option<PathBuf>,
-    admins: HashSet<u64>,
-    flood: Flood,
-    misses_max: usize,
-    misses_days: u32,
-    /// Counts and misses not yet written: written in batches (`FLUSH_EVERY`, at /stats and at
-    /// shutdown) so that answering never waits on a database write.
-    pending: Mutex<Pending>,
-}
-
-#[derive(Default)]
-struct Pending {
-    counts: HashMap<(String, &'static str, String), u64>,
-    misses: Vec<Miss>,
-}
-
-/// How often pending counts and misses are written to the database.
-const FLUSH_EVERY: Duration = Duration::from_secs(5);
-
-impl App {
-    /// The knowledge base in use; a reload swaps it without disturbing answers in progress.
-    pub fn engine(&self) -> Arc<Engine> {
-        self.engine.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Reloads the knowledge base; on any problem the running one stays.
-    pub async fn reload(&self) -> Result<usize, Problems> {
-        let dir = self.knowledge_dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || Engine::load(dir.as_deref()))
-            .await
-            .unwrap_or_else(|e| {
-                Err(Problems(vec![Problem::new(
-                    "reload",
-                    format!("reload task failed: {e}"),
-                )]))
-            });
-        match loaded {
-            Ok(engine) => {
-                let topics = engine.kb.topics.len();
-                *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
-                tracing::info!(topics, "knowledge base reloaded");
-                Ok(topics)
-            }
-            Err(problems) => {
-                tracing::warn!(problems = %problems, "knowledge base refused; the running one stays");
-                Err(problems)
-            }
-        }
-    }
-
-    fn is_admin(&self, user: Option<&User>) -> bool {
-        user.is_some_and(|u| self.admins.contains(&u.id.0))
-    }
-
-    /// Counts a question and, when it got no confident answer, records its normalised text.
-    /// Greetings and thanks are not questions: they are not counted.
-    fn record(&self, engine: &Engine, question: &str, answer: &Answer) {
-        if matches!(answer, Answer::SmallTalk { .. }) {
-            return;
-        }
-        let now = Utc::now();
-        let day = now
-            .with_timezone(&engine.calendar.time_zone())
-            .format("%Y-%m-%d")
-            .to_string();
-        let outcome = match answer {
-            Answer::Topic { topic, .. } => {
-                let id = engine.topic_id(*topic);
-                metrics::counter!("inm_bot_answers_total", "topic" => id.to_string()).increment(1);
-                Outcome::Answered(id)
-            }
-            Answer::Suggestions { .. } => {
-                metrics::counter!("inm_bot_suggestions_total").increment(1);
-                Outcome::Suggested
-            }
-            Answer::Unknown { .. } | Answer::SmallTalk { .. } => {
-                metrics::counter!("inm_bot_none_total").increment(1);
-                Outcome::None
-            }
-        };
-        let topic = outcome.topic().to_string();
-        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
-        *pending.counts.entry((day, outcome.name(), topic)).or_default() += 1;
-        if matches!(outcome, Outcome::Answered(_)) || self.misses_max == 0 {
-            return;
-        }
-        let text = matching::normalize(question).join(" ");
-        if !text.is_empty() && pending.misses.len() < self.misses_max {
-            pending.misses.push(Miss {
-                text,
-                outcome: outcome.name().to_string(),
-                at: now.to_rfc3339(),
-            });
-        }
-    }
-
-    /// Writes pending counts and misses to the database.
-    pub fn flush(&self) -> Result<(), crate::store::StoreError> {
-        let Pending { counts, misses } = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
-        if !counts.is_empty() {
-            let rows: Vec<_> = counts
-                .into_iter()
-                .map(|((d, o, t), n)| (d, o.to_string(), t, n))
-                .collect();
-            self.store.add_counts(&rows)?;
-        }
-        if !misses.is_empty() {
-            let oldest = (Utc::now() - chrono::Duration::days(i64::from(self.misses_days))).to_rfc3339();
-            self.store.record_misses(&misses, self.misses_max, &oldest)?;
-        }
-        Ok(())
-    }
-}
-
-/// The command menu, per language.
+/// The command menu of a language, from `ui::COMMANDS`.
 fn command_menu(lang: Lang) -> Vec<BotCommand> {
-    let list: [(&str, &str, &str); 7] = [
-        ("start", "Welcome and main topics", "Bienvenida y temas principales"),
-        (
-            "hours",
-            "Opening hours, open right now?",
-            "Horario, ¿está abierto ahora?",
-        ),
-        ("address", "Address and map", "Dirección y mapa"),
-        ("procedures", "Procedures at this office", "Trámites en esta oficina"),
-        (
-            "checklist",
-            "Your checklist for a procedure",
-            "Tu lista de requisitos de un trámite",
-        ),
-        ("advice", "Practical tips", "Consejos prácticos"),
-        ("language", "English or Spanish", "Inglés o español"),
-    ];
-    let mut v: Vec<BotCommand> = list
-        .iter()
-        .map(|(c, en, es)| {
-            BotCommand::new(
-                *c,
-                match lang {
-                    Lang::En => *en,
-                    Lang::Es => *es,
-                },
-            )
-        })
+    let mut menu: Vec<BotCommand> = ui::commands(Where::Telegram)
+        .filter(|c| c.name != "help")
+        .map(|c| BotCommand::new(c.name, *c.about.get(lang)))
         .collect();
-    v.push(BotCommand::new(
-        "help",
-        match lang {
-            Lang::En => "What I can do",
-            Lang::Es => "Qué puedo hacer",
-        },
-    ));
-    v
+    // Help goes last, as users expect.
+    menu.extend(
+        ui::commands(Where::Telegram)
+            .filter(|c| c.name == "help")
+            .map(|c| BotCommand::new(c.name, *c.about.get(lang))),
+    );
+    menu
 }
 
-/// Starts the bot with long polling and runs until SIGINT or SIGTERM.
+/// Starts the bot with long polling (or a webhook) and runs until SIGINT or SIGTERM.
 pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> {
     let store = Store::open(&settings.db)?;
     // The HTTP timeout must outlast a long poll.
@@ -333,38 +160,43 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
     if let Some(url) = settings.api_url {
         bot = bot.set_api_url(url);
     }
-    let bot = bot.cache_me();
+    let bot: Tg = bot.cache_me().parse_mode(ParseMode::Html);
     let me = bot
         .get_me()
         .await
         .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
-    tracing::info!(username = %username(&me), "connected to Telegram");
+    tracing::info!(username = %replies::username(&me), "connected to Telegram");
     if let Some(addr) = settings.metrics {
-        crate::metrics::serve(addr)
+        crate::ops::metrics::serve(addr)
             .await
             .context("starting the metrics listener")?;
     }
-    let app = Arc::new(App {
-        engine: RwLock::new(engine),
-        store: store.clone(),
-        message_limit: settings.message_limit.clamp(1, TELEGRAM_LIMIT),
-        knowledge_dir: settings.knowledge_dir,
-        admins: settings.admins,
-        flood: Flood::new(settings.flood_limit),
-        misses_max: settings.misses_max,
-        misses_days: settings.misses_days,
-        pending: Mutex::new(Pending::default()),
-    });
+    let outbox = Outbox::start(
+        bot.clone(),
+        Limits {
+            enabled: settings.throttle,
+        },
+    );
+    let app = Arc::new(App::new(
+        engine,
+        store.clone(),
+        outbox.clone(),
+        AppSettings {
+            message_limit: settings.message_limit,
+            knowledge_dir: settings.knowledge_dir,
+            admins: settings.admins,
+            flood_limit: settings.flood_limit,
+            misses_max: settings.misses_max,
+            misses_days: settings.misses_days,
+        },
+    ));
     tokio::spawn(reload_on_sighup(app.clone()));
     tokio::spawn(flush_regularly(app.clone()));
-    if settings.throttle {
-        dispatch(bot.throttle(Limits::default()), app.clone(), settings.webhook).await?;
-    } else {
-        dispatch(bot, app.clone(), settings.webhook).await?;
-    }
+    dispatch(bot, app.clone(), settings.webhook).await?;
+    let dropped = outbox.close(SHUTDOWN_GRACE).await;
     app.flush()?;
     store.flush()?;
-    tracing::info!("stopped");
+    tracing::info!(dropped, "stopped");
     Ok(())
 }
 
@@ -397,9 +229,9 @@ async fn reload_on_sighup(app: Arc<App>) {
 }
 
 /// Registers the command menus, then handles updates until SIGINT or SIGTERM.
-async fn dispatch<B: Api>(bot: B, app: Arc<App>, webhook: Option<Webhook>) -> anyhow::Result<()> {
+async fn dispatch(bot: Tg, app: Arc<App>, webhook: Option<Webhook>) -> anyhow::Result<()> {
     tokio::spawn(register_commands(bot.clone()));
-    let mut dispatcher = Dispatcher::builder(bot.clone(), schema::<B>())
+    let mut dispatcher = Dispatcher::builder(bot.clone(), schema())
         .dependencies(dptree::deps![app])
         .default_handler(|_| async {})
         .error_handler(Arc::new(LogError))
@@ -462,34 +294,6 @@ async fn log_rejected(response: axum::response::Response) -> axum::response::Res
     response
 }
 
-/// Lets a message through unless its sender is flooding; tells them once.
-async fn flood_gate<B: Api>(bot: B, msg: Message, app: Arc<App>) -> bool {
-    let Some(user) = msg.from.as_ref() else { return true };
-    match app.flood.check(user.id.0, std::time::Instant::now()) {
-        Verdict::Allow => true,
-        Verdict::Notice => {
-            tracing::info!("flood control: ignoring a user for the rest of the minute");
-            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
-            let lang = user_lang(&app.store, Some(user));
-            let text = match lang {
-                Lang::En => "You're sending messages very fast. 🙂 I'll read your next ones in a minute.",
-                Lang::Es => "Estás enviando mensajes muy rápido. 🙂 Leeré los siguientes en un minuto.",
-            };
-            let notice = bot
-                .send_message(msg.chat.id, Format::Html.text(text))
-                .parse_mode(ParseMode::Html);
-            if let Err(e) = notice.await {
-                tracing::warn!(error = %e, "sending the flood notice");
-            }
-            false
-        }
-        Verdict::Ignore => {
-            metrics::counter!("inm_bot_flood_ignored_total").increment(1);
-            false
-        }
-    }
-}
-
 async fn wait_for_signal() {
     #[cfg(unix)]
     {
@@ -512,7 +316,7 @@ async fn wait_for_signal() {
     }
 }
 
-async fn register_commands<B: Api>(bot: B) {
+async fn register_commands(bot: Tg) {
     for (code, lang) in [(None, Lang::En), (Some("en"), Lang::En), (Some("es"), Lang::Es)] {
         let mut req = bot.set_my_commands(command_menu(lang));
         if let Some(code) = code {
@@ -521,56 +325,5 @@ async fn register_commands<B: Api>(bot: B) {
         if let Err(e) = req.await {
             tracing::warn!(error = %e, language = code.unwrap_or("default"), "setMyCommands failed");
         }
-    }
-}
-
-/// Runs a handler inside a span for its update (id, chat kind; the text handler adds the topic
-/// and score), logs the handling time and feeds the metrics.
-async fn observe(upd: &Update, handler: impl Future<Output = anyhow::Result<()>>) -> anyhow::Result<()> {
-    let chat = match upd.chat() {
-        Some(c) if c.is_private() => "private",
-        Some(c) if c.is_group() || c.is_supergroup() => "group",
-        Some(_) => "channel",
-        None => "none",
-    };
-    let span = tracing::info_span!(
-        "update",
-        id = upd.id.0,
-        chat,
-        topic = tracing::field::Empty,
-        score = tracing::field::Empty
-    );
-    let start = std::time::Instant::now();
-    let result = handler.instrument(span.clone()).await;
-    let elapsed = start.elapsed();
-    metrics::counter!("inm_bot_updates_total").increment(1);
-    metrics::histogram!("inm_bot_handling_seconds").record(elapsed.as_secs_f64());
-    if let Err(e) = &result {
-        metrics::counter!("inm_bot_errors_total", "kind" => error_kind(e)).increment(1);
-    }
-    span.in_scope(|| tracing::info!(ms = elapsed.as_secs_f64() * 1000.0, ok = result.is_ok(), "handled"));
-    result
-}
-
-fn error_kind(e: &anyhow::Error) -> &'static str {
-    match e.downcast_ref::<RequestError>() {
-        Some(RequestError::Api(_)) => "telegram_api",
-        Some(RequestError::RetryAfter(_)) => "rate_limited",
-        Some(RequestError::Network(_)) => "network",
-        Some(RequestError::InvalidJson { .. }) => "invalid_json",
-        Some(_) => "telegram_other",
-        None if e.downcast_ref::<crate::store::StoreError>().is_some() => "database",
-        None => "other",
-    }
-}
-
-/// Logs handler and listener errors; the dispatcher keeps going.
-struct LogError;
-
-impl<E: std::fmt::Display + Send + Sync + 'static> teloxide::error_handlers::ErrorHandler<E> for LogError {
-    fn handle_error(self: Arc<Self>, error: E) -> futures_util::future::BoxFuture<'static, ()> {
-        // Display, never Debug: teloxide hides the token in the errors' URLs it displays.
-        tracing::warn!(error = %error, "update failed");
-        Box::pin(async {})
     }
 }

@@ -4,7 +4,6 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use inm_bot::Engine;
 use inm_bot::knowledge::{self, Problems};
 
 fn shipped_dir() -> PathBuf {
@@ -42,7 +41,7 @@ fn edit(path: &Path, from: &str, to: &str) {
 }
 
 fn problems(dir: &Path) -> Problems {
-    match Engine::from_dir(dir) {
+    match inm_bot::load(Some(dir)) {
         Ok(_) => panic!("expected {} to be refused", dir.display()),
         Err(p) => p,
     }
@@ -50,8 +49,8 @@ fn problems(dir: &Path) -> Problems {
 
 #[test]
 fn shipped_knowledge_base_is_valid_from_disk_and_embedded() {
-    let from_disk = Engine::from_dir(&shipped_dir()).expect("knowledge/ must validate");
-    let embedded = Engine::embedded().expect("embedded copy must validate");
+    let from_disk = inm_bot::load(Some(&shipped_dir())).expect("knowledge/ must validate");
+    let embedded = inm_bot::load(None).expect("embedded copy must validate");
     assert_eq!(from_disk.kb.topics.len(), embedded.kb.topics.len());
     for id in [
         "hours",

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::matching::Matcher;
-use crate::store::Miss;
+use crate::ops::store::Miss;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Group {
@@ -54,7 +54,6 @@ pub fn group(matcher: &Matcher, misses: &[Miss]) -> Vec<Group> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Engine;
 
     fn miss(text: &str, at: &str) -> Miss {
         Miss {
@@ -66,7 +65,7 @@ mod tests {
 
     #[test]
     fn similar_wordings_are_grouped_most_frequent_first() {
-        let e = Engine::embedded().unwrap();
+        let e = crate::load(None).unwrap();
         let misses = vec![
             miss("where can i buy a sim card", "2026-11-01T10:00:00Z"),
             miss("how much is a flight to cancun", "2026-11-02T10:00:00Z"),

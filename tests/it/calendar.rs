@@ -8,7 +8,7 @@ use inm_bot::knowledge::Lang;
 use inm_bot::render;
 
 fn engine() -> Engine {
-    Engine::embedded().expect("built-in knowledge base")
+    inm_bot::load(None).expect("built-in knowledge base")
 }
 
 fn at(s: &str) -> DateTime<Utc> {

@@ -156,7 +156,7 @@ fn chat_runs_a_conversation_with_checklists() {
     assert!(out.contains("1 of 6 ready"), "{out}");
     assert!(out.contains("✅ FMM entry form"), "{out}");
     assert!(out.contains("Did you mean"), "{out}");
-    assert!(out.contains("Idioma: español"), "{out}");
+    assert!(out.contains("Te responderé en español"), "{out}");
     assert!(!out.contains("never read"));
 }
 

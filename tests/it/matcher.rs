@@ -10,7 +10,7 @@ use proptest::prelude::*;
 
 fn engine() -> &'static Engine {
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
-    ENGINE.get_or_init(|| Engine::embedded().expect("built-in knowledge base"))
+    ENGINE.get_or_init(|| inm_bot::load(None).expect("built-in knowledge base"))
 }
 
 /// The confident topic id for a question, or None.
@@ -103,9 +103,9 @@ fn weak_matches_offer_suggestions() {
     let e = engine();
     let m = e.matcher.find("card", None);
     assert_eq!(m.confidence, Confidence::Weak, "{m:?}");
-    let answer = e.decide(&m);
-    match answer {
-        inm_bot::Answer::Suggestions { topics, .. } => assert!(topics.len() >= 2 && topics.len() <= 3),
+    let answer = e.answer("card", &inm_bot::Context::new(None, chrono::Utc::now()));
+    match answer.reply {
+        inm_bot::Reply::Suggestions { topics } => assert!(topics.len() >= 2 && topics.len() <= 3),
         other => panic!("expected suggestions, got {other:?}"),
     }
 }
@@ -206,7 +206,7 @@ proptest! {
     #[test]
     fn mixed_scripts_emoji_and_controls(s in "[a-zñáé \\x00-\\x1f😀-🙏漢字кириллица\\u{200B}\\u{FEFF}¿?!]{0,300}") {
         let e = engine();
-        let answer = e.ask(&s, Some(Lang::Es));
+        let answer = e.answer(&s, &inm_bot::Context::new(Some(Lang::Es), chrono::Utc::now()));
         let text = inm_bot::render::answer(e, &answer, chrono::Utc::now(), inm_bot::render::Format::Html);
         prop_assert!(inm_bot::render::html_visible_len(&text) <= 4096);
     }

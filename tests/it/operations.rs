@@ -3,16 +3,14 @@
 //! questions recorded without personal data, flood control, metrics, JSON logs, and several
 //! hundred users at once.
 
-mod support;
-
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
+use crate::support::*;
 use serde_json::{Value, json};
-use support::*;
 
 const WAIT: Duration = Duration::from_secs(20);
 const ADMIN: i64 = 4242;

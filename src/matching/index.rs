@@ -1,0 +1,171 @@
+//! Building the index: every topic's text (title, keywords, phrases, answer, checklist) in each
+//! language, stemmed into a vocabulary with BM25-style weights, plus the phrases and the words
+//! typos are corrected to.
+
+use std::collections::{HashMap, HashSet};
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::typos::Typos;
+use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, normalize, skipped_in_phrases};
+use super::{Matcher, Phrase};
+use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Topic};
+
+/// Field weights: what a keyword or title word says about a topic, against a word that merely
+/// occurs in its answer.
+const W_TITLE: f32 = 1.2;
+pub(super) const W_KEYWORD: f32 = 1.0;
+const W_ANSWER: f32 = 0.3;
+/// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
+const UNKNOWN_SHARE: f32 = 1.3;
+
+/// All the text the matcher indexes for a topic in one language, as (text, weight) pairs.
+fn fields(t: &Topic, lang: Lang) -> Vec<(String, f32)> {
+    let mut v = vec![(t.title.get(lang).clone(), W_TITLE)];
+    v.extend(t.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)));
+    v.extend(t.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
+    v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
+    v.extend(t.checklist.iter().map(|i| (i.text(lang).to_string(), W_ANSWER)));
+    v
+}
+
+fn strip_placeholders(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_ph = false;
+    for c in s.chars() {
+        match c {
+            '{' => in_ph = true,
+            '}' if in_ph => in_ph = false,
+            _ if !in_ph => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Everything the matcher indexes for each topic and language, joined, for comparing with other
+/// retrieval methods on the same text (`inm-bot topics --json`).
+pub fn indexed_text(kb: &Knowledge) -> Vec<(String, Lang, String)> {
+    let mut out = Vec::new();
+    for t in &kb.topics {
+        for lang in Lang::ALL {
+            let text: Vec<String> = fields(t, lang).into_iter().map(|(s, _)| s).collect();
+            out.push((t.id.clone(), lang, text.join("\n")));
+        }
+    }
+    out
+}
+
+impl Matcher {
+    /// Indexes a knowledge base: build once, match many.
+    pub fn new(kb: &Knowledge) -> Matcher {
+        let stem_en = Stemmer::create(Algorithm::English);
+        let stem_es = Stemmer::create(Algorithm::Spanish);
+        let stop_en: HashSet<&'static str> = EN_STOP.iter().copied().collect();
+        let stop_es: HashSet<&'static str> = ES_STOP.iter().copied().collect();
+        let n_topics = kb.topics.len();
+
+        let mut terms_en: HashMap<String, u32> = HashMap::new();
+        let mut terms_es: HashMap<String, u32> = HashMap::new();
+        // Per term, the best weight it has in each topic.
+        let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
+        let mut typos = Typos::default();
+        let mut phrase_vocab_en: HashMap<String, u32> = HashMap::new();
+        let mut phrase_vocab_es: HashMap<String, u32> = HashMap::new();
+        let mut phrases: Vec<Phrase> = Vec::new();
+
+        for (ti, topic) in kb.topics.iter().enumerate() {
+            for lang in Lang::ALL {
+                let (stemmer, terms, stop) = match lang {
+                    Lang::En => (&stem_en, &mut terms_en, &stop_en),
+                    Lang::Es => (&stem_es, &mut terms_es, &stop_es),
+                };
+                for (text, w) in fields(topic, lang) {
+                    for word in normalize(&text) {
+                        if stop.contains(word.as_str()) || DOMAIN.contains(&word.as_str()) {
+                            continue;
+                        }
+                        let stem = stemmer.stem(&word).into_owned();
+                        let next = weights.len() as u32;
+                        let id = *terms.entry(stem).or_insert(next);
+                        if id == next {
+                            weights.push(Vec::new());
+                        }
+                        let list = &mut weights[id as usize];
+                        match list.iter_mut().find(|(t, _)| *t as usize == ti) {
+                            Some(entry) => entry.1 = entry.1.max(w),
+                            None => list.push((ti as u16, w)),
+                        }
+                        if w >= W_KEYWORD && word.chars().count() >= 5 {
+                            typos.add(&word, lang);
+                        }
+                    }
+                }
+                // The two languages' phrase ids share one space: Spanish ones carry the top bit.
+                let (vocab, tag) = match lang {
+                    Lang::En => (&mut phrase_vocab_en, 0),
+                    Lang::Es => (&mut phrase_vocab_es, 1 << 31),
+                };
+                for p in topic.phrases.get(lang) {
+                    let words: Vec<u32> = normalize(p)
+                        .iter()
+                        .filter(|w| !skipped_in_phrases(w))
+                        .map(|w| {
+                            let next = vocab.len() as u32 | tag;
+                            *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next)
+                        })
+                        .collect();
+                    if (2..=MAX_PHRASE_WORDS).contains(&words.len()) {
+                        phrases.push(Phrase { topic: ti, words });
+                    }
+                }
+            }
+        }
+
+        let n = n_topics.max(1) as f32;
+        let idf: Vec<f32> = weights
+            .iter()
+            .map(|p| {
+                // A word that only appears in other topics' answers says less against this one
+                // than a keyword of theirs would: weigh document frequency by field weight.
+                let df: f32 = p.iter().map(|(_, w)| w.min(1.0)).sum();
+                (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+            })
+            .collect();
+        let max_idf = (1.0 + (n - 0.5) / 1.5f32).ln();
+        let mut post_start = Vec::with_capacity(weights.len() + 1);
+        let mut postings = Vec::new();
+        for p in &weights {
+            post_start.push(postings.len() as u32);
+            postings.extend_from_slice(p);
+        }
+        post_start.push(postings.len() as u32);
+
+        typos.build();
+
+        let mut phrases_by_first: HashMap<u32, Vec<u32>> = HashMap::new();
+        for (pi, p) in phrases.iter().enumerate() {
+            phrases_by_first.entry(p.words[0]).or_default().push(pi as u32);
+        }
+
+        Matcher {
+            n_topics,
+            stem_en,
+            stem_es,
+            terms_en,
+            terms_es,
+            idf,
+            post_start,
+            postings,
+            unknown_idf: max_idf * UNKNOWN_SHARE,
+            typos,
+            phrase_vocab_en,
+            phrase_vocab_es,
+            phrases,
+            phrases_by_first,
+            stop_en,
+            stop_es,
+            common: COMMON_WORDS.lines().collect(),
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The question matcher: turns a user's free text into the best topic, runner-up suggestions, a
+//! confidence and the language the question was written in.
+//!
+//! By stage: `words` (normalisation and word lists), `index` (the vocabulary built from the
+//! knowledge base), `typos` (correction by edit distance), `score` (BM25-style scoring and the
+//! confidence), `explain` (how a question was scored), `small_talk` (greetings and thanks).
+//!
+//! Text is lower-cased, accent-folded and split into words; stop words are dropped; every word is
+//! stemmed with both the English and the Spanish Snowball stemmer and looked up in that language's
+//! vocabulary. Unknown words of 5+ letters are corrected to a vocabulary word at edit distance 1
+//! (2 from 8 letters). Topics are scored BM25-style (rare words count more, keywords more than
+//! answer text), multi-word phrases add a bonus, and the confidence is the share of the question's
+//! telling words that the best topic explains: words the knowledge base has never seen weigh
+//! against it, which is what sends "a US visa" to "none".
+
+use std::collections::{HashMap, HashSet};
+
+use rust_stemmers::Stemmer;
+
+mod explain;
+mod index;
+mod score;
+mod small_talk;
+mod typos;
+mod words;
+
+pub use explain::{Explanation, Reading, TopicScore, WordReading};
+pub use index::indexed_text;
+pub use score::{CONFIDENT, WEAK};
+pub use small_talk::{SmallTalk, small_talk};
+pub use words::normalize;
+
+use crate::knowledge::Lang;
+
+/// How sure the matcher is of its best topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// Answer with the best topic.
+    Confident,
+    /// Offer the best topics as suggestions ("Did you mean…").
+    Weak,
+    /// Nothing fits.
+    None,
+}
+
+/// A topic with its score (0 to 1).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Scored {
+    /// Index into `Knowledge::topics`.
+    pub topic: usize,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Match {
+    pub confidence: Confidence,
+    /// The best topic, whatever the confidence (`None` when no word matched at all).
+    pub best: Option<Scored>,
+    /// Up to three runner-ups, best first.
+    pub runner_ups: Vec<Scored>,
+    pub lang: Lang,
+}
+
+impl Match {
+    /// The topic to answer with, only when confident.
+    pub fn topic(&self) -> Option<usize> {
+        match self.confidence {
+            Confidence::Confident => self.best.map(|b| b.topic),
+            _ => None,
+        }
+    }
+
+    pub fn score(&self) -> f32 {
+        self.best.map_or(0.0, |b| b.score)
+    }
+
+    /// The best topic and the runner-ups, best first.
+    pub fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
+        self.best.iter().chain(&self.runner_ups).map(|s| s.topic)
+    }
+}
+
+/// A phrase of a topic: the phrase-vocabulary ids of its words (stop words included), in order.
+struct Phrase {
+    topic: usize,
+    words: Vec<u32>,
+}
+
+/// The index over a knowledge base; build once (`Matcher::new`), match many.
+pub struct Matcher {
+    n_topics: usize,
+    stem_en: Stemmer,
+    stem_es: Stemmer,
+    terms_en: HashMap<String, u32>,
+    terms_es: HashMap<String, u32>,
+    idf: Vec<f32>,
+    /// Postings of term `t` are `postings[post_start[t]..post_start[t + 1]]`.
+    post_start: Vec<u32>,
+    postings: Vec<(u16, f32)>,
+    unknown_idf: f32,
+    typos: typos::Typos,
+    phrase_vocab_en: HashMap<String, u32>,
+    phrase_vocab_es: HashMap<String, u32>,
+    phrases: Vec<Phrase>,
+    phrases_by_first: HashMap<u32, Vec<u32>>,
+    stop_en: HashSet<&'static str>,
+    stop_es: HashSet<&'static str>,
+    /// `words::COMMON_WORDS`, sorted, for binary search.
+    common: Vec<&'static str>,
+}
+
+impl Matcher {
+    /// Matches a question. `hint` is the language to assume when the text gives no clear signal.
+    pub fn find(&self, text: &str, hint: Option<Lang>) -> Match {
+        self.score(text, hint, None)
+    }
+
+    /// Like `find`, and says how each word was read and how the top topics scored.
+    pub fn explain(&self, text: &str, hint: Option<Lang>) -> (Match, Explanation) {
+        let mut explanation = Explanation::default();
+        let m = self.score(text, hint, Some(&mut explanation));
+        (m, explanation)
+    }
+
+    /// A key that groups wordings of one question: its content words, stemmed, sorted, without
+    /// stop words ("Where can I PARK?" and "park where" share one).
+    pub fn key(&self, text: &str) -> String {
+        let mut stems: Vec<String> = normalize(text)
+            .into_iter()
+            .filter(|w| {
+                !words::DOMAIN.contains(&w.as_str())
+                    && !self.stop_en.contains(w.as_str())
+                    && !self.stop_es.contains(w.as_str())
+            })
+            .map(|w| self.stem_es.stem(&self.stem_en.stem(&w)).into_owned())
+            .collect();
+        stems.sort();
+        stems.dedup();
+        stems.join(" ")
+    }
+}

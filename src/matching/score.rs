@@ -1,0 +1,329 @@
+//! Scoring a question: each word is read against both languages' vocabularies (stop word,
+//! common word, known term, typo-corrected term), topics are scored BM25-style with a bonus for
+//! phrases, and the confidence is the share of the question's telling words the best topic
+//! explains.
+
+use super::explain::{Explanation, Reading, TopicScore, WordReading};
+use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, normalize, skipped_in_phrases};
+use super::{Confidence, Match, Matcher, Scored};
+use crate::knowledge::Lang;
+
+/// A typo-corrected word counts a little less than one typed right.
+const TYPO_FACTOR: f32 = 0.85;
+/// Bonus per word of a matched phrase, in idf units; stop words in a phrase count less.
+const PHRASE_BONUS: f32 = 0.9;
+const PHRASE_STOP_BONUS: f32 = 0.3;
+/// Weight of a match in the other language than the question's, when the language is clear.
+const OTHER_LANGUAGE: f32 = 0.5;
+/// Past this many content words, a message's unexplained words are scaled down (see `score`).
+const CHATTY_WORDS: f32 = 3.0;
+/// How much a common word the knowledge base does not use ("tried", "really") weighs against a
+/// topic, as a share of an unknown word: less than "weather" or "joke", more than nothing, since
+/// "us" in "a US visa" is one too.
+const COMMON_WORD_SHARE: f32 = 0.7;
+/// How much of a weakly known word (only in answer text, or typo-corrected) counts as unknown.
+const WEAK_WORD: f32 = 0.5;
+
+/// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
+pub const CONFIDENT: f32 = 0.52;
+pub const WEAK: f32 = 0.34;
+/// A best topic whose lead over the runner-up (in confidence and in raw score) is smaller than
+/// this share is only a suggestion.
+const AMBIGUOUS: f32 = 0.06;
+/// A confident answer needs at least this raw score: one word from an answer's text is not enough.
+const MIN_RAW: f32 = 1.0;
+
+/// One word of a question, read against the vocabulary.
+struct Token {
+    stop_en: bool,
+    stop_es: bool,
+    term_en: Option<u32>,
+    term_es: Option<u32>,
+    /// Below 1 when the word was typo-corrected; 0 for a common word the vocabulary lacks.
+    factor: f32,
+    phrase_en: Option<u32>,
+    phrase_es: Option<u32>,
+}
+
+impl Token {
+    fn phrase(&self, lang: Lang) -> Option<u32> {
+        match lang {
+            Lang::En => self.phrase_en,
+            Lang::Es => self.phrase_es,
+        }
+    }
+
+    fn reading(&self, idf: &[f32]) -> Reading {
+        let idf = |term: Option<u32>| term.map(|x| idf[x as usize]);
+        if self.stop_en || self.stop_es {
+            Reading::Stop
+        } else if self.term_en.is_none() && self.term_es.is_none() {
+            if self.factor == 0.0 {
+                Reading::Common
+            } else {
+                Reading::Unknown
+            }
+        } else {
+            Reading::Known {
+                en_idf: idf(self.term_en),
+                es_idf: idf(self.term_es),
+                typo_corrected: self.factor < 1.0,
+            }
+        }
+    }
+}
+
+impl Matcher {
+    fn postings(&self, term: u32) -> &[(u16, f32)] {
+        let t = term as usize;
+        &self.postings[self.post_start[t] as usize..self.post_start[t + 1] as usize]
+    }
+
+    /// Scores a question against every topic; fills `explain` with how, when asked.
+    pub(super) fn score(&self, text: &str, hint: Option<Lang>, mut explain: Option<&mut Explanation>) -> Match {
+        let words = normalize(text);
+        let mut votes_en = 0.0f32;
+        let mut votes_es = 0.0f32;
+        if text
+            .chars()
+            .take(MAX_CHARS)
+            .any(|c| SPANISH_MARKS.contains(&c.to_lowercase().next().unwrap_or(c)))
+        {
+            votes_es += 1.5;
+        }
+
+        // First read every word: stop word or not, its terms in each language (after typo
+        // correction), its phrase ids; and count the language signals.
+        let tokens: Vec<Token> = words.iter().map(|w| self.read(w)).collect();
+        for t in &tokens {
+            match (t.stop_en, t.stop_es, t.term_en.is_some(), t.term_es.is_some()) {
+                (true, false, ..) => votes_en += 1.0,
+                (false, true, ..) => votes_es += 1.0,
+                (false, false, true, false) => votes_en += 0.5,
+                (false, false, false, true) => votes_es += 0.5,
+                _ => {}
+            }
+        }
+        let lang = if votes_es > votes_en {
+            Lang::Es
+        } else if votes_en > votes_es {
+            Lang::En
+        } else {
+            hint.unwrap_or(Lang::En)
+        };
+        // A word that only matches in the other language is often a false friend ("form" is not
+        // "formarse"): with a clear language signal it counts less.
+        let clear = (votes_en - votes_es).abs() >= 1.0;
+        let lang_weight = |l: Lang| if clear && l != lang { OTHER_LANGUAGE } else { 1.0 };
+
+        let mut scores = vec![0.0f32; self.n_topics];
+        let mut token_best = vec![0.0f32; self.n_topics];
+        let mut mass = 0.0f32;
+        for (word, t) in words.iter().zip(&tokens) {
+            if let Some(ex) = explain.as_deref_mut() {
+                ex.words.push(WordReading {
+                    word: word.clone(),
+                    reading: t.reading(&self.idf),
+                });
+            }
+            if t.stop_en || t.stop_es {
+                continue;
+            }
+            if t.term_en.is_none() && t.term_es.is_none() {
+                // A common word the knowledge base does not use (factor 0) weighs less than an
+                // unknown content word.
+                let share = if t.factor == 0.0 { COMMON_WORD_SHARE } else { 1.0 };
+                mass += self.unknown_idf * share;
+                continue;
+            }
+            token_best.iter_mut().for_each(|s| *s = 0.0);
+            let mut ideal = 0.0f32;
+            for (term, l) in [(t.term_en, Lang::En), (t.term_es, Lang::Es)] {
+                let Some(term) = term else { continue };
+                let idf = self.idf[term as usize];
+                ideal = ideal.max(idf * lang_weight(l));
+                let k = t.factor * lang_weight(l);
+                for &(topic, w) in self.postings(term) {
+                    let s = &mut token_best[topic as usize];
+                    *s = s.max(idf * w * k);
+                }
+            }
+            // A word weighs what the topic it says most about gets from it; the part of it that is
+            // weakly known (only in answer text, only in the other language, typo-corrected)
+            // also counts as unknown.
+            let best = token_best.iter().copied().fold(0.0, f32::max);
+            let share = if ideal > 0.0 { (best / ideal).min(1.0) } else { 0.0 };
+            mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf;
+            for (total, best) in scores.iter_mut().zip(&token_best) {
+                *total += best;
+            }
+        }
+
+        // Each word of the question counts once towards a topic's phrase bonus, however many of
+        // its phrases (or their stemmed variants) cover it; stop words count less.
+        let mut covered = vec![0u64; self.n_topics];
+        for l in Lang::ALL {
+            let ids: Vec<(usize, Option<u32>)> = words
+                .iter()
+                .zip(&tokens)
+                .enumerate()
+                .filter(|(_, (w, _))| !skipped_in_phrases(w))
+                .map(|(i, (_, t))| (i, t.phrase(l)))
+                .collect();
+            self.phrase_cover(&ids, &mut covered);
+        }
+        let stop_mask: u64 = tokens
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| t.stop_en || t.stop_es)
+            .map(|(i, _)| 1u64 << i)
+            .sum();
+        let bonus: Vec<f32> = covered
+            .iter()
+            .map(|c| {
+                PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
+                    + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
+            })
+            .collect();
+
+        // The confidence is the share of the question the topic explains; rank on it, then on
+        // the raw score (several topics can explain everything).
+        // In a long message (someone typing in a queue) the words a topic leaves unexplained weigh
+        // as if there were only `CHATTY_WORDS` content words: the telling ones still decide.
+        let content_words = tokens.iter().filter(|t| !(t.stop_en || t.stop_es)).count() as f32;
+        let lambda = if content_words > CHATTY_WORDS {
+            CHATTY_WORDS / content_words
+        } else {
+            1.0
+        };
+        let conf = |t: usize| {
+            let explained = scores[t] + bonus[t];
+            let unexplained = (mass - scores[t]).max(0.0);
+            (explained / (explained + lambda * unexplained)).min(1.0)
+        };
+        let mut ranked: Vec<(usize, f32, f32)> = (0..self.n_topics)
+            .map(|t| (t, conf(t), scores[t] + bonus[t]))
+            .filter(|(_, _, raw)| *raw > 0.0)
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
+        if let Some(ex) = explain {
+            ex.mass = mass;
+            ex.votes = (votes_en, votes_es);
+            ex.top = ranked
+                .iter()
+                .take(5)
+                .map(|&(topic, confidence, _)| TopicScore {
+                    topic,
+                    words: scores[topic],
+                    phrases: bonus[topic],
+                    confidence,
+                })
+                .collect();
+        }
+
+        let Some(&(best, best_conf, best_raw)) = ranked.first() else {
+            return Match {
+                confidence: Confidence::None,
+                best: None,
+                runner_ups: Vec::new(),
+                lang,
+            };
+        };
+        let runner_ups: Vec<Scored> = ranked
+            .iter()
+            .skip(1)
+            .take(3)
+            .filter(|(_, c, _)| *c >= 0.5 * best_conf)
+            .map(|&(topic, score, _)| Scored { topic, score })
+            .collect();
+        let ambiguous = ranked
+            .get(1)
+            .is_some_and(|&(_, c, raw)| c > best_conf * (1.0 - AMBIGUOUS) && raw > best_raw * (1.0 - AMBIGUOUS));
+        let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
+        let confidence = if best_conf >= CONFIDENT && enough && !ambiguous {
+            Confidence::Confident
+        } else if best_conf >= WEAK {
+            Confidence::Weak
+        } else {
+            Confidence::None
+        };
+        Match {
+            confidence,
+            best: Some(Scored {
+                topic: best,
+                score: best_conf,
+            }),
+            runner_ups,
+            lang,
+        }
+    }
+
+    /// How one word of a question reads against the vocabulary.
+    fn read(&self, word: &str) -> Token {
+        // Numbers ("3 months", "4 years") say nothing about the topic on their own.
+        let is_domain = DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit());
+        let stop_en = is_domain || self.stop_en.contains(word);
+        let stop_es = is_domain || self.stop_es.contains(word);
+        let mut en_stem = self.stem_en.stem(word);
+        let mut es_stem = self.stem_es.stem(word);
+        let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
+        let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
+        let mut factor = 1.0;
+        let known = term_en.is_some() || term_es.is_some() || self.typos.knows(word);
+        if !known && !stop_en && !stop_es && self.common.binary_search(&word).is_ok() {
+            // Not typo-corrected: "tried" is a word, not a misspelt keyword. Factor 0 marks it.
+            return Token {
+                stop_en,
+                stop_es,
+                term_en,
+                term_es,
+                factor: 0.0,
+                phrase_en: None,
+                phrase_es: None,
+            };
+        }
+        if !known && !stop_en && !stop_es {
+            let (en, es) = self.typos.correct(word);
+            if let Some(s) = en {
+                en_stem = self.stem_en.stem(s);
+                term_en = self.terms_en.get(en_stem.as_ref()).copied();
+            }
+            if let Some(s) = es {
+                es_stem = self.stem_es.stem(s);
+                term_es = self.terms_es.get(es_stem.as_ref()).copied();
+            }
+            if en.is_some() || es.is_some() {
+                factor = TYPO_FACTOR;
+            }
+        }
+        Token {
+            stop_en,
+            stop_es,
+            term_en,
+            term_es,
+            factor,
+            phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
+            phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
+        }
+    }
+
+    /// Marks, per topic, the question words its phrases cover. `ids` are the question's words
+    /// (articles and domain words left out) with their positions.
+    fn phrase_cover(&self, ids: &[(usize, Option<u32>)], covered: &mut [u64]) {
+        for start in 0..ids.len() {
+            let Some(first) = ids[start].1 else { continue };
+            let Some(candidates) = self.phrases_by_first.get(&first) else {
+                continue;
+            };
+            for &pi in candidates {
+                let p = &self.phrases[pi as usize];
+                let end = start + p.words.len();
+                if end <= ids.len() && p.words.iter().zip(&ids[start..end]).all(|(w, (_, id))| Some(*w) == *id) {
+                    for (pos, _) in &ids[start..end] {
+                        covered[p.topic] |= 1u64 << pos;
+                    }
+                }
+            }
+        }
+    }
+}

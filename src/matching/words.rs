@@ -1,0 +1,377 @@
+//! Words and normalisation: how a message becomes a list of words (lower case, accents folded,
+//! punctuation and emoji dropped, chat shorthand spelled out), and the word lists that say which
+//! words tell nothing about a topic (stop words, domain words, common words).
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Only the start of a very long message is matched: a question does not need more, and it keeps
+/// the time per message bounded whatever is pasted in.
+pub(super) const MAX_CHARS: usize = 600;
+const MAX_TOKENS: usize = 48;
+
+/// Function words, question words and chat fillers: they say nothing about the topic (phrases
+/// still use them) and nothing against it either.
+pub(super) const EN_STOP: &[&str] = &[
+    "a",
+    "about",
+    "actually",
+    "after",
+    "general",
+    "kind",
+    "again",
+    "all",
+    "already",
+    "also",
+    "am",
+    "an",
+    "and",
+    "any",
+    "anyone",
+    "anything",
+    "are",
+    "as",
+    "at",
+    "available",
+    "be",
+    "because",
+    "been",
+    "being",
+    "both",
+    "but",
+    "by",
+    "can",
+    "could",
+    "currently",
+    "d",
+    "did",
+    "do",
+    "does",
+    "doing",
+    "each",
+    "exact",
+    "exactly",
+    "for",
+    "from",
+    "get",
+    "getting",
+    "go",
+    "going",
+    "got",
+    "guys",
+    "had",
+    "has",
+    "have",
+    "having",
+    "he",
+    "hello",
+    "her",
+    "here",
+    "hey",
+    "hi",
+    "him",
+    "his",
+    "how",
+    "i",
+    "if",
+    "in",
+    "into",
+    "is",
+    "it",
+    "its",
+    "just",
+    "know",
+    "let",
+    "ll",
+    "m",
+    "may",
+    "me",
+    "might",
+    "must",
+    "my",
+    "myself",
+    "not",
+    "of",
+    "ok",
+    "okay",
+    "on",
+    "or",
+    "our",
+    "please",
+    "possible",
+    "process",
+    "processes",
+    "re",
+    "really",
+    "s",
+    "she",
+    "should",
+    "so",
+    "some",
+    "someone",
+    "something",
+    "step",
+    "steps",
+    "still",
+    "sure",
+    "t",
+    "tell",
+    "than",
+    "thank",
+    "thanks",
+    "that",
+    "the",
+    "their",
+    "them",
+    "then",
+    "there",
+    "these",
+    "they",
+    "this",
+    "those",
+    "to",
+    "ve",
+    "very",
+    "want",
+    "was",
+    "we",
+    "went",
+    "were",
+    "what",
+    "when",
+    "where",
+    "which",
+    "who",
+    "why",
+    "will",
+    "with",
+    "without",
+    "would",
+    "you",
+    "your",
+];
+
+pub(super) const ES_STOP: &[&str] = &[
+    "a",
+    "al",
+    "algo",
+    "alguien",
+    "ante",
+    "antes",
+    "aqui",
+    "ahi",
+    "alla",
+    "aun",
+    "buenas",
+    "bueno",
+    "buenos",
+    "como",
+    "con",
+    "cual",
+    "cuales",
+    "cuando",
+    "de",
+    "del",
+    "disponible",
+    "donde",
+    "el",
+    "ella",
+    "ellos",
+    "en",
+    "entre",
+    "era",
+    "eres",
+    "es",
+    "esa",
+    "ese",
+    "eso",
+    "esta",
+    "estan",
+    "estas",
+    "este",
+    "esto",
+    "estos",
+    "estoy",
+    "exactamente",
+    "favor",
+    "fue",
+    "gracias",
+    "ha",
+    "hago",
+    "hay",
+    "hola",
+    "ir",
+    "la",
+    "las",
+    "le",
+    "les",
+    "lo",
+    "los",
+    "mas",
+    "me",
+    "mi",
+    "mis",
+    "muy",
+    "ni",
+    "no",
+    "nos",
+    "o",
+    "oye",
+    "para",
+    "pero",
+    "por",
+    "porfa",
+    "paso",
+    "pasos",
+    "proceso",
+    "procesos",
+    "porfavor",
+    "porque",
+    "puedo",
+    "puede",
+    "pueden",
+    "que",
+    "quien",
+    "quiero",
+    "se",
+    "ser",
+    "si",
+    "sin",
+    "sobre",
+    "soy",
+    "su",
+    "sus",
+    "tambien",
+    "tardes",
+    "te",
+    "tengo",
+    "tiene",
+    "tienen",
+    "todavia",
+    "tu",
+    "tus",
+    "un",
+    "una",
+    "uno",
+    "unos",
+    "unas",
+    "va",
+    "vamos",
+    "voy",
+    "y",
+    "ya",
+    "yo",
+];
+
+/// Chat shorthand and contractions (apostrophes are already gone), spelled out.
+const EXPANSIONS: &[(&str, &[&str])] = &[
+    ("whats", &["what", "is"]),
+    ("wheres", &["where", "is"]),
+    ("hows", &["how", "is"]),
+    ("whens", &["when", "is"]),
+    ("whos", &["who", "is"]),
+    ("theres", &["there", "is"]),
+    ("dont", &["do", "not"]),
+    ("doesnt", &["does", "not"]),
+    ("cant", &["can", "not"]),
+    ("isnt", &["is", "not"]),
+    ("im", &["i", "am"]),
+    ("ive", &["i", "have"]),
+    ("u", &["you"]),
+    ("ur", &["your"]),
+    ("r", &["are"]),
+    ("pls", &["please"]),
+    ("plz", &["please"]),
+    ("q", &["que"]),
+    ("xq", &["porque"]),
+    ("pq", &["porque"]),
+    ("tb", &["tambien"]),
+];
+
+/// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
+/// `build.rs`. One the knowledge base does not use is filler ("tried", "really", "próximo"), not a
+/// sign that the question is about something else.
+pub(super) static COMMON_WORDS: &str = include_str!(concat!(env!("OUT_DIR"), "/common_words.txt"));
+
+/// Words that say a question is about this office but not which topic: every topic is about the
+/// INM office in Mexico City. They neither score nor count against a topic.
+pub(super) const DOMAIN: &[&str] = &[
+    "inm",
+    "instituto",
+    "nacional",
+    "migracion",
+    "migratoria",
+    "immigration",
+    "migration",
+    "office",
+    "offices",
+    "oficina",
+    "oficinas",
+    "mexico",
+    "city",
+    "ciudad",
+    "cdmx",
+    "df",
+];
+
+/// Phrases match across articles and domain words: "where is the office" also reads
+/// "where's the INM office".
+pub(super) fn skipped_in_phrases(word: &str) -> bool {
+    ARTICLES.contains(&word) || DOMAIN.contains(&word)
+}
+
+const ARTICLES: &[&str] = &["the", "a", "an", "el", "la", "los", "las", "un", "una"];
+
+/// Letters and marks that only Spanish uses among the two languages.
+pub(super) const SPANISH_MARKS: &[char] = &['ñ', 'á', 'é', 'í', 'ó', 'ú', 'ü', '¿', '¡'];
+
+/// Lower-cases, folds accents and splits into words: everything that is not a letter or a digit
+/// (punctuation, emoji, control characters) separates words.
+pub fn normalize(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for c in text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).nfd() {
+        if is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            cur.push(c);
+        } else if c == '\'' || c == '’' {
+            // "what's" and "don't" stay one word, then `EXPANSIONS` spells them out.
+        } else if !cur.is_empty() {
+            push_word(&mut out, std::mem::take(&mut cur));
+            if out.len() >= MAX_TOKENS {
+                out.truncate(MAX_TOKENS);
+                return out;
+            }
+        }
+    }
+    if !cur.is_empty() {
+        push_word(&mut out, cur);
+    }
+    out.truncate(MAX_TOKENS);
+    out
+}
+
+fn push_word(out: &mut Vec<String>, word: String) {
+    match EXPANSIONS.iter().find(|(w, _)| *w == word) {
+        Some((_, full)) => out.extend(full.iter().map(|w| w.to_string())),
+        None => out.push(word),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_folds_accents_and_drops_punctuation() {
+        assert_eq!(
+            normalize("¿Dónde está la OFICINA? 🙂"),
+            vec!["donde", "esta", "la", "oficina"]
+        );
+        assert_eq!(normalize("what's"), vec!["what", "is"]);
+        assert_eq!(normalize("señor"), vec!["senor"]);
+        assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());
+    }
+}

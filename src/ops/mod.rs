@@ -1,0 +1,9 @@
+//! Operations: what keeps the bot running and observable, apart from answering. `store` is the
+//! SQLite database (language choices, checklist ticks, counts, unanswered questions), `misses`
+//! groups unanswered questions for authors, `flood` is per-user flood control, `metrics` serves
+//! `/healthz` and Prometheus `/metrics`.
+
+pub mod flood;
+pub mod metrics;
+pub mod misses;
+pub mod store;

@@ -1,0 +1,167 @@
+//! Turning answers into text: plain text for the console and `ask`, Telegram HTML for the bot,
+//! with the live pieces of answers filled in (open/closed status, weekly hours, next closures,
+//! map link). `html` holds Telegram's markup and length rules, `time` the calendar in words.
+
+use chrono::{DateTime, Utc};
+
+use crate::answer::{Answer, Engine, Reply};
+use crate::knowledge::{Lang, Office, Problem};
+use crate::matching::SmallTalk;
+use crate::ui;
+
+mod html;
+mod time;
+
+pub use html::{TELEGRAM_LIMIT, escape_html, html_to_text, html_visible_len, split_html, utf16_len};
+pub use time::{closures_text, date_text, hours_text, status_line, time_text, weekday_name};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Plain,
+    Html,
+}
+
+impl Format {
+    /// Escapes user-facing text for this format.
+    pub fn text(self, s: &str) -> String {
+        match self {
+            Format::Plain => s.to_string(),
+            Format::Html => escape_html(s),
+        }
+    }
+
+    pub fn bold(self, s: &str) -> String {
+        match self {
+            Format::Plain => s.to_string(),
+            Format::Html => format!("<b>{}</b>", escape_html(s)),
+        }
+    }
+
+    pub fn italic(self, s: &str) -> String {
+        match self {
+            Format::Plain => s.to_string(),
+            Format::Html => format!("<i>{}</i>", escape_html(s)),
+        }
+    }
+}
+
+/// A map search by address (more reliable than a pin no source confirms).
+pub fn map_link(office: &Office) -> String {
+    let q: String = url::form_urlencoded::byte_serialize(office.map_query.as_bytes()).collect();
+    format!("https://www.google.com/maps/search/?api=1&query={q}")
+}
+
+/// Fills an answer's placeholders for the instant `now`.
+pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> String {
+    if !text.contains('{') {
+        return text.to_string();
+    }
+    let cal = &engine.calendar;
+    let mut out = String::with_capacity(text.len() + 200);
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            rest = "";
+            break;
+        };
+        let name = &after[..end];
+        let value = match name {
+            "status" => status_line(&cal.status_at(now), lang),
+            "hours" => hours_text(cal, lang),
+            "address" => engine.kb.office.address.clone(),
+            "map_link" => map_link(&engine.kb.office),
+            "closures" => closures_text(cal, now.with_timezone(&cal.time_zone()).date_naive(), lang),
+            other => format!("{{{other}}}"),
+        };
+        out.push_str(&value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A topic's full answer: title, text, optionally its checklist (unticked), and the reminder.
+pub fn topic(engine: &Engine, topic: usize, lang: Lang, now: DateTime<Utc>, fmt: Format, checklist: bool) -> String {
+    let t = &engine.kb.topics[topic];
+    let mut out = fmt.bold(t.title.get(lang));
+    out.push_str("\n\n");
+    out.push_str(&fmt.text(fill(engine, t.answer.get(lang), lang, now).trim_end()));
+    if checklist && !t.checklist.is_empty() {
+        out.push_str("\n\n");
+        out.push_str(&fmt.bold(ui::CHECKLIST_HEADING.get(lang)));
+        for item in &t.checklist {
+            out.push_str("\n☐ ");
+            out.push_str(&fmt.text(item.text(lang)));
+        }
+    }
+    out.push_str("\n\n");
+    out.push_str(&fmt.italic(engine.kb.office.reminder.get(lang)));
+    out
+}
+
+/// The reply to a greeting or thanks.
+pub fn small_talk(talk: SmallTalk, lang: Lang, fmt: Format) -> String {
+    fmt.text(match talk {
+        SmallTalk::Greeting => ui::GREETING.get(lang),
+        SmallTalk::Thanks => ui::THANKS.get(lang),
+    })
+}
+
+/// The reply when nothing fits: what the bot can help with.
+pub fn unknown(lang: Lang, fmt: Format) -> String {
+    fmt.text(ui::UNKNOWN.get(lang))
+}
+
+/// "3 of 7 ready" / "3 de 7 listos".
+pub fn progress(done: usize, total: usize, lang: Lang) -> String {
+    let count = format!("{done}{}{total}", ui::OF.get(lang));
+    let text = if done == total && total > 0 {
+        ui::PROGRESS_DONE
+    } else {
+        ui::PROGRESS
+    };
+    ui::fill(text.get(lang), &count)
+}
+
+/// A whole answer as text, for the console and `ask` (Telegram adds buttons instead of lists).
+pub fn answer(engine: &Engine, answer: &Answer, now: DateTime<Utc>, fmt: Format) -> String {
+    let lang = answer.lang;
+    match &answer.reply {
+        Reply::Topic { topic: t, .. } => topic(engine, *t, lang, now, fmt, true),
+        Reply::Suggestions { topics } => {
+            let mut out = fmt.text(ui::DID_YOU_MEAN.get(lang));
+            for t in topics {
+                out.push_str("\n• ");
+                out.push_str(&fmt.text(engine.kb.topics[*t].title.get(lang)));
+            }
+            out
+        }
+        Reply::Unknown => unknown(lang, fmt),
+        Reply::SmallTalk(talk) => small_talk(*talk, lang, fmt),
+    }
+}
+
+/// Every rendered answer must fit one Telegram message: the problems of those that do not.
+pub fn check_lengths(engine: &Engine) -> Vec<Problem> {
+    let now = Utc::now();
+    let mut problems = Vec::new();
+    for (i, t) in engine.kb.topics.iter().enumerate() {
+        for lang in Lang::ALL {
+            let html = topic(engine, i, lang, now, Format::Html, true);
+            let len = html_visible_len(&html);
+            if len > TELEGRAM_LIMIT {
+                problems.push(Problem::new(
+                    engine.kb.origin.clone(),
+                    format!(
+                        "topic '{}': the {lang} answer is {len} characters once rendered, over Telegram's {TELEGRAM_LIMIT}",
+                        t.id
+                    ),
+                ));
+            }
+        }
+    }
+    problems
+}

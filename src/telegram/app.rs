@@ -1,0 +1,192 @@
+//! What every handler shares: the knowledge base in use (swapped by a reload), the database, the
+//! outbox, flood control, and the counts and misses waiting to be written.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, RwLock};
+
+use chrono::Utc;
+use teloxide::types::{ChatId, User};
+
+use super::outbox::{Job, Outbox, Priority};
+use super::replies::Reply;
+use crate::answer::{Answer, Engine, Reply as Said};
+use crate::knowledge::{Lang, Problem, Problems};
+use crate::matching;
+use crate::ops::flood::Flood;
+use crate::ops::store::{Miss, Outcome, Store, StoreError};
+use crate::render;
+
+pub struct App {
+    engine: RwLock<Arc<Engine>>,
+    pub store: Store,
+    pub outbox: Outbox,
+    /// Longest message to send, in UTF-16 units; longer answers are split.
+    pub message_limit: usize,
+    pub knowledge_dir: Option<PathBuf>,
+    pub admins: HashSet<u64>,
+    pub flood: Flood,
+    pub misses_max: usize,
+    pub misses_days: u32,
+    /// Counts and misses not yet written: written in batches (regularly, at /stats and at
+    /// shutdown) so that answering never waits on a database write.
+    pending: Mutex<Pending>,
+}
+
+#[derive(Default)]
+struct Pending {
+    counts: HashMap<(String, &'static str, String), u64>,
+    misses: Vec<Miss>,
+}
+
+/// The settings `App::new` takes besides the engine, database and outbox.
+pub struct AppSettings {
+    pub message_limit: usize,
+    pub knowledge_dir: Option<PathBuf>,
+    pub admins: HashSet<u64>,
+    pub flood_limit: u32,
+    pub misses_max: usize,
+    pub misses_days: u32,
+}
+
+impl App {
+    pub fn new(engine: Arc<Engine>, store: Store, outbox: Outbox, s: AppSettings) -> App {
+        App {
+            engine: RwLock::new(engine),
+            store,
+            outbox,
+            message_limit: s.message_limit.clamp(1, render::TELEGRAM_LIMIT),
+            knowledge_dir: s.knowledge_dir,
+            admins: s.admins,
+            flood: Flood::new(s.flood_limit),
+            misses_max: s.misses_max,
+            misses_days: s.misses_days,
+            pending: Mutex::new(Pending::default()),
+        }
+    }
+
+    /// The knowledge base in use; a reload swaps it without disturbing answers in progress.
+    pub fn engine(&self) -> Arc<Engine> {
+        self.engine.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Queues a reply, split under Telegram's limit; the buttons go with the last part.
+    pub fn reply(&self, chat: ChatId, reply: Reply) {
+        self.send(chat, reply, Priority::Reply);
+    }
+
+    pub fn send(&self, chat: ChatId, reply: Reply, priority: Priority) {
+        let parts = render::split_html(&reply.html, self.message_limit);
+        let n = parts.len();
+        let mut keyboard = reply.keyboard;
+        for (i, html) in parts.into_iter().enumerate() {
+            let keyboard = if i + 1 == n { keyboard.take() } else { None };
+            self.outbox.send(chat, Job::Message { html, keyboard }, priority);
+        }
+    }
+
+    /// Reloads the knowledge base; on any problem the running one stays.
+    pub async fn reload(&self) -> Result<usize, Problems> {
+        let dir = self.knowledge_dir.clone();
+        let loaded = tokio::task::spawn_blocking(move || crate::load(dir.as_deref()))
+            .await
+            .unwrap_or_else(|e| {
+                Err(Problems(vec![Problem::new(
+                    "reload",
+                    format!("reload task failed: {e}"),
+                )]))
+            });
+        match loaded {
+            Ok(engine) => {
+                let topics = engine.kb.topics.len();
+                *self.engine.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(engine);
+                tracing::info!(topics, "knowledge base reloaded");
+                Ok(topics)
+            }
+            Err(problems) => {
+                tracing::warn!(problems = %problems, "knowledge base refused; the running one stays");
+                Err(problems)
+            }
+        }
+    }
+
+    pub fn is_admin(&self, user: Option<&User>) -> bool {
+        user.is_some_and(|u| self.admins.contains(&u.id.0))
+    }
+
+    /// The user's language: their /language choice, else Telegram's `language_code`, else English.
+    pub fn user_lang(&self, user: Option<&User>) -> Lang {
+        let Some(user) = user else { return Lang::En };
+        let from_telegram = || {
+            user.language_code
+                .as_deref()
+                .and_then(Lang::from_code)
+                .unwrap_or(Lang::En)
+        };
+        match self.store.language(user.id.0) {
+            Ok(Some(l)) => l,
+            Ok(None) => from_telegram(),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading the language preference");
+                from_telegram()
+            }
+        }
+    }
+
+    /// Counts a question and, when it got no confident answer, records its normalised text.
+    /// Greetings and thanks are not questions: they are not counted.
+    pub fn record(&self, engine: &Engine, question: &str, answer: &Answer) {
+        let outcome = match &answer.reply {
+            Said::SmallTalk(_) => return,
+            Said::Topic { topic, .. } => {
+                let id = engine.topic_id(*topic);
+                metrics::counter!("inm_bot_answers_total", "topic" => id.to_string()).increment(1);
+                Outcome::Answered(id)
+            }
+            Said::Suggestions { .. } => {
+                metrics::counter!("inm_bot_suggestions_total").increment(1);
+                Outcome::Suggested
+            }
+            Said::Unknown => {
+                metrics::counter!("inm_bot_none_total").increment(1);
+                Outcome::None
+            }
+        };
+        let now = Utc::now();
+        let day = now
+            .with_timezone(&engine.calendar.time_zone())
+            .format("%Y-%m-%d")
+            .to_string();
+        let topic = outcome.topic().to_string();
+        let mut pending = self.pending.lock().unwrap_or_else(|e| e.into_inner());
+        *pending.counts.entry((day, outcome.name(), topic)).or_default() += 1;
+        if matches!(outcome, Outcome::Answered(_)) || self.misses_max == 0 {
+            return;
+        }
+        let text = matching::normalize(question).join(" ");
+        if !text.is_empty() && pending.misses.len() < self.misses_max {
+            pending.misses.push(Miss {
+                text,
+                outcome: outcome.name().to_string(),
+                at: now.to_rfc3339(),
+            });
+        }
+    }
+
+    /// Writes pending counts and misses to the database.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        let Pending { counts, misses } = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
+        if !counts.is_empty() {
+            let rows: Vec<_> = counts
+                .into_iter()
+                .map(|((d, o, t), n)| (d, o.to_string(), t, n))
+                .collect();
+            self.store.add_counts(&rows)?;
+        }
+        if !misses.is_empty() {
+            let oldest = (Utc::now() - chrono::Duration::days(i64::from(self.misses_days))).to_rfc3339();
+            self.store.record_misses(&misses, self.misses_max, &oldest)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,10 @@
+//! The integration tests, in one binary so that the big dependencies (teloxide, axum, SQLite) are
+//! linked once. `support` is the fake Bot API server and helpers the Telegram tests share.
+
+mod calendar;
+mod cli;
+mod knowledge;
+mod matcher;
+mod operations;
+mod support;
+mod telegram;
