@@ -5,7 +5,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::Calendar;
-use crate::knowledge::{Knowledge, Lang};
+use crate::dates::Moment;
+use crate::knowledge::{FactKind, Knowledge, Lang};
 use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
 
 /// A knowledge base ready to answer: loaded, validated and indexed once.
@@ -22,12 +23,38 @@ pub struct Context {
     pub hint: Option<Lang>,
     /// When the message was sent.
     pub at: DateTime<Utc>,
+    /// What the conversation was about before this message (nothing, for a first message or in
+    /// inline mode).
+    pub memory: Memory,
 }
 
 impl Context {
+    /// A message with no conversation before it.
     pub fn new(hint: Option<Lang>, at: DateTime<Utc>) -> Context {
-        Context { hint, at }
+        Context {
+            hint,
+            at,
+            memory: Memory::default(),
+        }
     }
+
+    /// A message in a conversation that remembers `memory`.
+    pub fn with_memory(mut self, memory: Memory) -> Context {
+        self.memory = memory;
+        self
+    }
+}
+
+/// What a conversation was last about, for follow-ups ("and on Saturday?", "y cuánto cuesta?").
+/// It holds no message text. Front ends keep one per chat (see `memory`).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Memory {
+    /// The topic last answered.
+    pub topic: Option<usize>,
+    /// The moment last asked about.
+    pub when: Option<Moment>,
+    /// When the conversation last spoke; a memory older than `memory::TTL` is forgotten.
+    pub at: Option<DateTime<Utc>>,
 }
 
 /// What the bot decided to say to a message.
@@ -35,6 +62,10 @@ impl Context {
 pub struct Answer {
     pub reply: Reply,
     pub lang: Lang,
+    /// The single fact of a procedure asked about ("how much is it?"), answered first.
+    pub fact: Option<FactKind>,
+    /// The moment the question is about ("on Saturday", "at 4 pm"), when it names one.
+    pub when: Option<Moment>,
     /// What the matcher found, whatever was decided: the ranking, its confidence and score.
     pub matched: Match,
 }
@@ -72,6 +103,19 @@ impl Answer {
     /// The matcher's confidence in its best topic (0 to 1).
     pub fn score(&self) -> f32 {
         self.matched.score()
+    }
+
+    /// What the conversation remembers after this answer.
+    pub fn remember(&self, before: Memory, at: DateTime<Utc>) -> Memory {
+        match &self.reply {
+            Reply::Topic { topic, .. } => Memory {
+                topic: Some(*topic),
+                when: self.when.or(before.when),
+                at: Some(at),
+            },
+            // Small talk and suggestions keep the subject: "thanks" and then "and on Monday?".
+            _ => Memory { at: Some(at), ..before },
+        }
     }
 }
 
@@ -114,6 +158,8 @@ impl Engine {
         Answer {
             reply,
             lang,
+            fact: None,
+            when: None,
             matched: m,
         }
     }

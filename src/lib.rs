@@ -16,6 +16,7 @@ pub mod answer;
 pub mod calendar;
 pub mod cli;
 pub mod console;
+pub mod dates;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;
