@@ -76,6 +76,8 @@ pub enum Reply {
     Topic { topic: usize, related: Vec<usize> },
     /// A weak match: offer these topics, best first ("Did you mean…").
     Suggestions { topics: Vec<usize> },
+    /// Something this office does not do, with who does (an index into `Knowledge::referrals`).
+    Referral(usize),
     /// Nothing fits.
     Unknown,
     /// Only a greeting or thanks: no question to answer.
@@ -83,6 +85,14 @@ pub enum Reply {
 }
 
 impl Answer {
+    /// The referral answered with, if any.
+    pub fn referral(&self) -> Option<usize> {
+        match &self.reply {
+            Reply::Referral(r) => Some(*r),
+            _ => None,
+        }
+    }
+
     /// The topic answered with, when confident.
     pub fn topic(&self) -> Option<usize> {
         match &self.reply {
@@ -96,7 +106,7 @@ impl Answer {
         match &self.reply {
             Reply::Topic { related, .. } => related,
             Reply::Suggestions { topics } => topics,
-            Reply::Unknown | Reply::SmallTalk(_) => &[],
+            Reply::Referral(_) | Reply::Unknown | Reply::SmallTalk(_) => &[],
         }
     }
 
@@ -143,6 +153,8 @@ impl Engine {
         let lang = m.lang;
         let reply = if let Some(talk) = matching::small_talk(text) {
             Reply::SmallTalk(talk)
+        } else if let Some(r) = m.referral {
+            Reply::Referral(r.topic)
         } else {
             match (m.confidence, m.best) {
                 (Confidence::Confident, Some(best)) => Reply::Topic {

@@ -63,6 +63,7 @@ impl<'a> Console<'a> {
         Some(match &answer.reply {
             Reply::Topic { topic, .. } => self.show_topic(*topic, lang, now),
             Reply::Suggestions { topics } => self.numbered(ui::DID_YOU_MEAN.get(lang), topics, lang),
+            Reply::Referral(r) => render::referral(self.engine, *r, lang, Format::Plain),
             Reply::Unknown => render::unknown(lang, Format::Plain),
             Reply::SmallTalk(talk) => render::small_talk(*talk, lang, Format::Plain),
         })

@@ -35,6 +35,19 @@ pub const THANKS: Ui = ui(
     "You're welcome! Good luck with your procedure. 🍀",
     "¡De nada! Mucha suerte con tu trámite. 🍀",
 );
+pub const REFERRAL_TAIL: Ui = ui(
+    "For the INM office in Mexico City I can help with opening hours, the address, appointments, what to bring and procedures.",
+    "Sobre la oficina del INM en la Ciudad de México te ayudo con el horario, la dirección, las citas, qué llevar y los trámites.",
+);
+pub const GOODBYE: Ui = ui(
+    "Goodbye, and good luck! 👋 Come back whenever you need the hours, the address or a checklist.",
+    "¡Hasta luego y mucha suerte! 👋 Vuelve cuando necesites el horario, la dirección o una lista de requisitos.",
+);
+pub const ACK: Ui = ui(
+    "👍 Anything else? Ask me about the hours, what to bring or any procedure.",
+    "👍 ¿Algo más? Pregúntame por el horario, qué llevar o cualquier trámite.",
+);
+pub const NONE_OF_THESE: Ui = ui("None of these", "Ninguna de estas");
 pub const CHECKLIST_HEADING: Ui = ui("Checklist:", "Lista de requisitos:");
 
 // Calendar pieces.

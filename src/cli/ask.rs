@@ -61,6 +61,7 @@ fn ask_one(engine: &Engine, question: &str, ctx: &Context, json: bool, explain: 
         let mut v = json!({
             "question": question,
             "topic": answer.topic().map(|t| engine.topic_id(t)),
+            "referral": answer.referral().map(|r| engine.kb.referrals[r].id.as_str()),
             "score": (answer.score() * 1000.0).round() / 1000.0,
             "confidence": answer.matched.confidence,
             "lang": answer.lang,

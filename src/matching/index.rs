@@ -7,15 +7,18 @@ use std::collections::{HashMap, HashSet};
 use rust_stemmers::{Algorithm, Stemmer};
 
 use super::typos::Typos;
-use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, normalize, skipped_in_phrases};
+use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, normalize, skipped_in_phrases, sounds};
 use super::{Matcher, Phrase};
-use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Topic};
+use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Referral, Topic};
 
 /// Field weights: what a keyword or title word says about a topic, against a word that merely
 /// occurs in its answer.
 const W_TITLE: f32 = 1.2;
 pub(super) const W_KEYWORD: f32 = 1.0;
 const W_ANSWER: f32 = 0.3;
+/// A word of one of the topic's example questions: people ask this way, so it counts more than
+/// answer text, less than a keyword an author chose.
+const W_EXAMPLE: f32 = 0.6;
 /// Mass of a word the knowledge base has never seen, as a share of the rarest word's idf.
 const UNKNOWN_SHARE: f32 = 1.3;
 
@@ -26,7 +29,36 @@ fn fields(t: &Topic, lang: Lang) -> Vec<(String, f32)> {
     v.extend(t.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
     v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
     v.extend(t.checklist.iter().map(|i| (i.text(lang).to_string(), W_ANSWER)));
+    v.extend(t.examples.get(lang).iter().map(|e| (e.clone(), W_EXAMPLE)));
     v
+}
+
+/// The text of a referral (something this office does not do), indexed like a topic so that it
+/// can win over one: "how much is a metro ticket" is about fares, not INM fees.
+fn referral_fields(r: &Referral, lang: Lang) -> Vec<(String, f32)> {
+    let mut v: Vec<(String, f32)> = r.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)).collect();
+    v.extend(r.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
+    v.extend(r.examples.get(lang).iter().map(|e| (e.clone(), W_EXAMPLE)));
+    v.push((r.answer.get(lang).clone(), W_ANSWER));
+    v
+}
+
+/// One indexed document: a topic, or a referral after all the topics.
+struct Doc<'a> {
+    fields: [Vec<(String, f32)>; 2],
+    phrases: &'a crate::knowledge::Bilingual<Vec<String>>,
+}
+
+fn docs(kb: &Knowledge) -> Vec<Doc<'_>> {
+    let topics = kb.topics.iter().map(|t| Doc {
+        fields: [fields(t, Lang::En), fields(t, Lang::Es)],
+        phrases: &t.phrases,
+    });
+    let referrals = kb.referrals.iter().map(|r| Doc {
+        fields: [referral_fields(r, Lang::En), referral_fields(r, Lang::Es)],
+        phrases: &r.phrases,
+    });
+    topics.chain(referrals).collect()
 }
 
 fn strip_placeholders(s: &str) -> String {
@@ -64,6 +96,7 @@ impl Matcher {
         let stop_en: HashSet<&'static str> = EN_STOP.iter().copied().collect();
         let stop_es: HashSet<&'static str> = ES_STOP.iter().copied().collect();
         let n_topics = kb.topics.len();
+        let docs = docs(kb);
 
         let mut terms_en: HashMap<String, u32> = HashMap::new();
         let mut terms_es: HashMap<String, u32> = HashMap::new();
@@ -74,14 +107,15 @@ impl Matcher {
         let mut phrase_vocab_es: HashMap<String, u32> = HashMap::new();
         let mut phrases: Vec<Phrase> = Vec::new();
 
-        for (ti, topic) in kb.topics.iter().enumerate() {
-            for lang in Lang::ALL {
+        for (ti, doc) in docs.iter().enumerate() {
+            for (li, lang) in Lang::ALL.into_iter().enumerate() {
                 let (stemmer, terms, stop) = match lang {
                     Lang::En => (&stem_en, &mut terms_en, &stop_en),
                     Lang::Es => (&stem_es, &mut terms_es, &stop_es),
                 };
-                for (text, w) in fields(topic, lang) {
-                    for word in normalize(&text) {
+                for (text, w) in &doc.fields[li] {
+                    let w = *w;
+                    for word in normalize(text) {
                         if stop.contains(word.as_str()) || DOMAIN.contains(&word.as_str()) {
                             continue;
                         }
@@ -106,7 +140,7 @@ impl Matcher {
                     Lang::En => (&mut phrase_vocab_en, 0),
                     Lang::Es => (&mut phrase_vocab_es, 1 << 31),
                 };
-                for p in topic.phrases.get(lang) {
+                for p in doc.phrases.get(lang) {
                     let words: Vec<u32> = normalize(p)
                         .iter()
                         .filter(|w| !skipped_in_phrases(w))
@@ -122,7 +156,7 @@ impl Matcher {
             }
         }
 
-        let n = n_topics.max(1) as f32;
+        let n = docs.len().max(1) as f32;
         let idf: Vec<f32> = weights
             .iter()
             .map(|p| {
@@ -143,6 +177,24 @@ impl Matcher {
 
         typos.build();
 
+        // Spanish words by how they sound: function and domain words first, then the knowledge
+        // base's own words, then common words.
+        let mut sounds_like: HashMap<String, String> = HashMap::new();
+        let spanish = ES_STOP
+            .iter()
+            .chain(DOMAIN)
+            .map(|w| w.to_string())
+            .chain(
+                docs.iter()
+                    .flat_map(|d| d.fields[1].iter().flat_map(|(t, _)| normalize(t))),
+            )
+            .chain(COMMON_WORDS.lines().map(str::to_string));
+        for w in spanish {
+            if w.chars().count() >= 3 {
+                sounds_like.entry(sounds(&w)).or_insert(w);
+            }
+        }
+
         let mut phrases_by_first: HashMap<u32, Vec<u32>> = HashMap::new();
         for (pi, p) in phrases.iter().enumerate() {
             phrases_by_first.entry(p.words[0]).or_default().push(pi as u32);
@@ -150,6 +202,7 @@ impl Matcher {
 
         Matcher {
             n_topics,
+            n_docs: docs.len(),
             stem_en,
             stem_es,
             terms_en,
@@ -166,6 +219,7 @@ impl Matcher {
             stop_en,
             stop_es,
             common: COMMON_WORDS.lines().collect(),
+            sounds_like,
         }
     }
 }

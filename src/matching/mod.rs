@@ -59,6 +59,9 @@ pub struct Match {
     pub best: Option<Scored>,
     /// Up to three runner-ups, best first.
     pub runner_ups: Vec<Scored>,
+    /// The referral (something this office does not do) that explains the question best, when it
+    /// explains it better than any topic: `topic` is then an index into `Knowledge::referrals`.
+    pub referral: Option<Scored>,
     pub lang: Lang,
 }
 
@@ -89,7 +92,9 @@ struct Phrase {
 
 /// The index over a knowledge base; build once (`Matcher::new`), match many.
 pub struct Matcher {
+    /// Topics are documents `0..n_topics`; referrals follow them, up to `n_docs`.
     n_topics: usize,
+    n_docs: usize,
     stem_en: Stemmer,
     stem_es: Stemmer,
     terms_en: HashMap<String, u32>,
@@ -108,6 +113,8 @@ pub struct Matcher {
     stop_es: HashSet<&'static str>,
     /// `words::COMMON_WORDS`, sorted, for binary search.
     common: Vec<&'static str>,
+    /// Spanish words by how they sound (`words::sounds`), for spellings such as "ofisina".
+    sounds_like: HashMap<String, String>,
 }
 
 impl Matcher {

@@ -4,7 +4,7 @@
 //! explains.
 
 use super::explain::{Explanation, Reading, TopicScore, WordReading};
-use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, normalize, skipped_in_phrases};
+use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, normalize, skipped_in_phrases, sounds};
 use super::{Confidence, Match, Matcher, Scored};
 use crate::knowledge::Lang;
 
@@ -27,9 +27,6 @@ const WEAK_WORD: f32 = 0.5;
 /// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
 pub const CONFIDENT: f32 = 0.52;
 pub const WEAK: f32 = 0.34;
-/// A best topic whose lead over the runner-up (in confidence and in raw score) is smaller than
-/// this share is only a suggestion.
-const AMBIGUOUS: f32 = 0.06;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
@@ -116,8 +113,8 @@ impl Matcher {
         let clear = (votes_en - votes_es).abs() >= 1.0;
         let lang_weight = |l: Lang| if clear && l != lang { OTHER_LANGUAGE } else { 1.0 };
 
-        let mut scores = vec![0.0f32; self.n_topics];
-        let mut token_best = vec![0.0f32; self.n_topics];
+        let mut scores = vec![0.0f32; self.n_docs];
+        let mut token_best = vec![0.0f32; self.n_docs];
         let mut mass = 0.0f32;
         for (word, t) in words.iter().zip(&tokens) {
             if let Some(ex) = explain.as_deref_mut() {
@@ -161,7 +158,7 @@ impl Matcher {
 
         // Each word of the question counts once towards a topic's phrase bonus, however many of
         // its phrases (or their stemmed variants) cover it; stop words count less.
-        let mut covered = vec![0u64; self.n_topics];
+        let mut covered = vec![0u64; self.n_docs];
         for l in Lang::ALL {
             let ids: Vec<(usize, Option<u32>)> = words
                 .iter()
@@ -221,11 +218,22 @@ impl Matcher {
                 .collect();
         }
 
+        // The best referral, when it explains the question confidently and better than any topic.
+        let topic_conf = ranked.first().map_or(0.0, |r| r.1);
+        let referral = (self.n_topics..self.n_docs)
+            .map(|d| (d, conf(d), scores[d] + bonus[d]))
+            .filter(|&(d, c, raw)| c >= CONFIDENT && c > topic_conf && (raw >= MIN_RAW || bonus[d] > 0.0))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
+            .map(|(d, score, _)| Scored {
+                topic: d - self.n_topics,
+                score,
+            });
         let Some(&(best, best_conf, best_raw)) = ranked.first() else {
             return Match {
                 confidence: Confidence::None,
                 best: None,
                 runner_ups: Vec::new(),
+                referral,
                 lang,
             };
         };
@@ -236,11 +244,10 @@ impl Matcher {
             .filter(|(_, c, _)| *c >= 0.5 * best_conf)
             .map(|&(topic, score, _)| Scored { topic, score })
             .collect();
-        let ambiguous = ranked
-            .get(1)
-            .is_some_and(|&(_, c, raw)| c > best_conf * (1.0 - AMBIGUOUS) && raw > best_raw * (1.0 - AMBIGUOUS));
         let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
-        let confidence = if best_conf >= CONFIDENT && enough && !ambiguous {
+        // Two topics that both explain the question are not a reason to refuse: the best one is
+        // answered and the other is offered with it.
+        let confidence = if best_conf >= CONFIDENT && enough {
             Confidence::Confident
         } else if best_conf >= WEAK {
             Confidence::Weak
@@ -254,12 +261,15 @@ impl Matcher {
                 score: best_conf,
             }),
             runner_ups,
+            referral,
             lang,
         }
     }
 
     /// How one word of a question reads against the vocabulary.
     fn read(&self, word: &str) -> Token {
+        let respelled = self.respell(word);
+        let word = respelled.as_deref().unwrap_or(word);
         // Numbers ("3 months", "4 years") say nothing about the topic on their own.
         let is_domain = DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit());
         let stop_en = is_domain || self.stop_en.contains(word);
@@ -305,6 +315,21 @@ impl Matcher {
             phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
             phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
         }
+    }
+
+    /// A word nobody writes that way, as the known word it sounds like ("ofisina" is "oficina").
+    fn respell(&self, word: &str) -> Option<String> {
+        let function = |w: &str| DOMAIN.contains(&w) || self.stop_en.contains(w) || self.stop_es.contains(w);
+        if function(word) || word.chars().count() < 3 {
+            return None;
+        }
+        let candidate = self.sounds_like.get(&sounds(word))?;
+        // A spelling of a function or domain word is that word, even where an example question
+        // happens to use the spelling ("ofisina"); other words are respelled only when unknown.
+        let known = self.terms_en.contains_key(self.stem_en.stem(word).as_ref())
+            || self.terms_es.contains_key(self.stem_es.stem(word).as_ref())
+            || self.common.binary_search(&word).is_ok();
+        (function(candidate) || !known).then(|| candidate.clone())
     }
 
     /// Marks, per topic, the question words its phrases cover. `ids` are the question's words

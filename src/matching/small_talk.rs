@@ -1,8 +1,18 @@
-//! Small talk: a message made only of greetings, thanks or goodbyes is not a question.
+//! Small talk: a message made only of greetings, thanks, goodbyes or acknowledgements ("ok",
+//! "va", "sale", "👍"), alone or with a few friendly words around them, is not a question.
 
 use super::words::normalize;
 
-/// Greetings, thanks and goodbyes: a message made only of these is small talk, not a question.
+/// What a message made only of small talk is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmallTalk {
+    Greeting,
+    Thanks,
+    Goodbye,
+    /// "ok", "va", "sale", "got it", "👍": the person has what they needed.
+    Ack,
+}
+
 const GREETINGS: &[&str] = &[
     "hi",
     "hello",
@@ -18,49 +28,192 @@ const GREETINGS: &[&str] = &[
     "morning",
     "afternoon",
     "evening",
-    "there",
-    "guys",
-    "everyone",
-    "all",
-    "bye",
-    "adios",
-    "hasta",
-    "luego",
-    "ciao",
-    "chao",
     "saludos",
     "que",
     "tal",
     "onda",
+    "holi",
+    "hii",
+    "hallo",
+    "yo",
 ];
 const THANKS: &[&str] = &[
-    "thanks", "thank", "you", "thx", "ty", "gracias", "muchas", "mil", "much", "so", "very",
+    "thanks",
+    "thank",
+    "thx",
+    "ty",
+    "tysm",
+    "gracias",
+    "grax",
+    "gracis",
+    "merci",
+    "cheers",
+    "agradezco",
+    "agradecido",
+    "agradecida",
+];
+const GOODBYES: &[&str] = &[
+    "bye", "goodbye", "byebye", "adios", "ciao", "chao", "chau", "later", "cya", "luego", "vemos", "nos", "hasta",
+    "pronto", "night", "bai",
+];
+const ACKS: &[&str] = &[
+    "ok",
+    "okay",
+    "okey",
+    "oki",
+    "okis",
+    "k",
+    "kk",
+    "va",
+    "vale",
+    "sale",
+    "perfect",
+    "perfecto",
+    "perfecta",
+    "great",
+    "genial",
+    "cool",
+    "chido",
+    "chida",
+    "got",
+    "entendido",
+    "entiendo",
+    "listo",
+    "claro",
+    "sure",
+    "excellent",
+    "excelente",
+    "nice",
+    "super",
+    "awesome",
+    "fine",
+    "alright",
+    "understood",
+    "gotcha",
+    "noted",
+    "orale",
+    "ya",
+    "bueno",
+    "sounds",
+    "de",
+    "acuerdo",
+];
+/// Friendly words that may come with small talk and change nothing.
+const FILLERS: &[&str] = &[
+    "you",
+    "so",
+    "much",
+    "very",
+    "a",
+    "lot",
+    "that",
+    "this",
+    "it",
+    "is",
+    "was",
+    "helps",
+    "help",
+    "helped",
+    "helpful",
+    "really",
+    "for",
+    "the",
+    "info",
+    "information",
+    "your",
+    "all",
+    "everyone",
+    "guys",
+    "there",
+    "again",
+    "man",
+    "bro",
+    "buddy",
+    "friend",
+    "mate",
+    "and",
+    "oh",
+    "ah",
+    "yes",
+    "yeah",
+    "i",
+    "me",
+    "now",
+    "muchas",
+    "muchisimas",
+    "mil",
+    "muy",
+    "amable",
+    "mucho",
+    "por",
+    "todo",
+    "la",
+    "el",
+    "informacion",
+    "ayuda",
+    "ayudo",
+    "sirve",
+    "sirvio",
+    "de",
+    "nada",
+    "te",
+    "le",
+    "amigo",
+    "amiga",
+    "wey",
+    "pues",
+    "si",
+    "y",
+    "gente",
+    "a",
+    "todos",
+    "tu",
+    "su",
+    "lo",
+    "bien",
+    "muy",
+    "entonces",
+    "see",
+    "soon",
+    "take",
+    "care",
+    "have",
+    "day",
+    "nice",
+    "un",
+    "una",
+    "abrazo",
+    "bendiciones",
+];
+/// Emoji that say "thanks" or "ok" on their own (emoji are dropped by `normalize`).
+const ACK_EMOJI: &[char] = &[
+    '👍', '👌', '🙏', '🙂', '😊', '✅', '🙌', '👏', '❤', '😀', '😁', '🤝', '💯',
 ];
 
-/// What a message made only of greetings or thanks is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmallTalk {
-    Greeting,
-    Thanks,
-}
-
-/// Reads a message made only of greetings or thanks ("hola!", "thank you so much").
+/// Reads a message made only of small talk ("hola!", "thank you so much, that helps a lot 🙏",
+/// "va, muchas gracias, muy amable", "👍").
 pub fn small_talk(text: &str) -> Option<SmallTalk> {
     let words = normalize(text);
-    if words.is_empty() {
+    if words.len() > 12 || text.contains('?') {
         return None;
     }
-    let thanks = words
-        .iter()
-        .any(|w| matches!(w.as_str(), "thanks" | "thank" | "thx" | "ty" | "gracias"));
-    let all = |list: &[&str]| {
-        words
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let allowed = |w: &String| {
+        let w = w.as_str();
+        [GREETINGS, THANKS, GOODBYES, ACKS, FILLERS]
             .iter()
-            .all(|w| list.contains(&w.as_str()) || GREETINGS.contains(&w.as_str()))
+            .any(|l| l.contains(&w))
     };
-    if thanks && all(THANKS) {
+    if !words.iter().all(allowed) {
+        return None;
+    }
+    if has(THANKS) {
         Some(SmallTalk::Thanks)
-    } else if words.iter().all(|w| GREETINGS.contains(&w.as_str())) {
+    } else if has(GOODBYES) {
+        Some(SmallTalk::Goodbye)
+    } else if has(ACKS) || (words.is_empty() && text.chars().any(|c| ACK_EMOJI.contains(&c))) {
+        Some(SmallTalk::Ack)
+    } else if has(GREETINGS) {
         Some(SmallTalk::Greeting)
     } else {
         None
@@ -72,15 +225,32 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_talk_is_only_greetings_or_thanks() {
+    fn small_talk_in_any_form() {
         assert_eq!(small_talk("Hola!!"), Some(SmallTalk::Greeting));
         assert_eq!(small_talk("buenos días 🙂"), Some(SmallTalk::Greeting));
         assert_eq!(small_talk("hi there"), Some(SmallTalk::Greeting));
         assert_eq!(small_talk("thank you so much"), Some(SmallTalk::Thanks));
         assert_eq!(small_talk("muchas gracias"), Some(SmallTalk::Thanks));
+        assert_eq!(
+            small_talk("thank you so much, that helps a lot 🙏"),
+            Some(SmallTalk::Thanks)
+        );
+        assert_eq!(small_talk("va, muchas gracias, muy amable"), Some(SmallTalk::Thanks));
+        assert_eq!(small_talk("ok"), Some(SmallTalk::Ack));
+        assert_eq!(small_talk("sale"), Some(SmallTalk::Ack));
+        assert_eq!(small_talk("👍"), Some(SmallTalk::Ack));
+        assert_eq!(small_talk("got it, perfect"), Some(SmallTalk::Ack));
+        assert_eq!(small_talk("bye!"), Some(SmallTalk::Goodbye));
+        assert_eq!(small_talk("adios, nos vemos"), Some(SmallTalk::Goodbye));
+    }
+
+    #[test]
+    fn questions_are_not_small_talk() {
         assert_eq!(small_talk("hola, a que hora abren"), None);
         assert_eq!(small_talk("thanks, where is the office?"), None);
+        assert_eq!(small_talk("ok and on saturday?"), None);
+        assert_eq!(small_talk("ok where do i park"), None);
         assert_eq!(small_talk(""), None);
-        assert_eq!(small_talk("🙂"), None);
+        assert_eq!(small_talk("🤔"), None);
     }
 }

@@ -286,6 +286,33 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("xq", &["porque"]),
     ("pq", &["porque"]),
     ("tb", &["tambien"]),
+    // Mexican chat spelling: "k documentos ocupo pal canje", "dnd keda", "xfa".
+    ("k", &["que"]),
+    ("ke", &["que"]),
+    ("xk", &["porque"]),
+    ("dnd", &["donde"]),
+    ("tmb", &["tambien"]),
+    ("tmbn", &["tambien"]),
+    ("pal", &["para", "el"]),
+    ("pa", &["para"]),
+    ("xfa", &["por", "favor"]),
+    ("xfavor", &["por", "favor"]),
+    ("toy", &["estoy"]),
+    ("ta", &["esta"]),
+    ("tons", &["entonces"]),
+    ("nel", &["no"]),
+    // "Ocupar" is how Mexico says "to need".
+    ("ocupo", &["necesito"]),
+    ("ocupas", &["necesitas"]),
+    ("ocupa", &["necesita"]),
+    ("ocupan", &["necesitan"]),
+    ("wanna", &["want", "to"]),
+    ("gonna", &["going", "to"]),
+    ("tmrw", &["tomorrow"]),
+    ("tmr", &["tomorrow"]),
+    ("tho", &["though"]),
+    ("thru", &["through"]),
+    ("info", &["information"]),
 ];
 
 /// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
@@ -317,7 +344,74 @@ pub(super) const DOMAIN: &[&str] = &[
 /// Phrases match across articles and domain words: "where is the office" also reads
 /// "where's the INM office".
 pub(super) fn skipped_in_phrases(word: &str) -> bool {
-    ARTICLES.contains(&word) || DOMAIN.contains(&word)
+    ARTICLES.contains(&word) || DOMAIN.contains(&word) || FILLERS.contains(&word)
+}
+
+/// Words people put anywhere in a question ("where EXACTLY is the office"): phrases read past them.
+const FILLERS: &[&str] = &[
+    "exactly",
+    "actually",
+    "just",
+    "really",
+    "please",
+    "again",
+    "now",
+    "still",
+    "currently",
+    "exactamente",
+    "porfa",
+    "porfavor",
+    "favor",
+    "ahorita",
+    "ahora",
+    "actualmente",
+    "bien",
+    "mero",
+];
+
+/// How a Spanish word sounds, for Mexican spellings that differ only in letters read alike
+/// ("ofisina", "migrasion", "keda", "nesesito", "bisa"): c before e/i, s and z sound alike; c, qu
+/// and k; ll and y; b and v; h is silent; doubled letters count once.
+pub(super) fn sounds(word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let next = chars.get(i + 1).copied();
+        let front = matches!(next, Some('e' | 'i'));
+        let mapped = match c {
+            'c' if next == Some('h') => {
+                i += 1;
+                'C'
+            }
+            'c' if front => 's',
+            'c' => 'k',
+            'q' if next == Some('u') && matches!(chars.get(i + 2), Some('e' | 'i')) => {
+                i += 1;
+                'k'
+            }
+            'q' => 'k',
+            'z' => 's',
+            'v' => 'b',
+            'h' => {
+                i += 1;
+                continue;
+            }
+            'l' if next == Some('l') => {
+                i += 1;
+                'y'
+            }
+            'g' if front => 'j',
+            'y' if next.is_none() && i > 0 => 'i',
+            other => other,
+        };
+        if !out.ends_with(mapped) || !mapped.is_alphabetic() {
+            out.push(mapped);
+        }
+        i += 1;
+    }
+    out
 }
 
 const ARTICLES: &[&str] = &["the", "a", "an", "el", "la", "los", "las", "un", "una"];
@@ -373,5 +467,31 @@ mod tests {
         assert_eq!(normalize("what's"), vec!["what", "is"]);
         assert_eq!(normalize("señor"), vec!["senor"]);
         assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());
+    }
+
+    #[test]
+    fn chat_spelling_is_spelled_out() {
+        assert_eq!(
+            normalize("k documentos ocupo pal canje"),
+            ["que", "documentos", "necesito", "para", "el", "canje"]
+        );
+        assert_eq!(normalize("dnd"), ["donde"]);
+    }
+
+    #[test]
+    fn spanish_spellings_that_sound_alike_meet() {
+        for (a, b) in [
+            ("ofisina", "oficina"),
+            ("migrasion", "migracion"),
+            ("keda", "queda"),
+            ("nesesito", "necesito"),
+            ("bisa", "visa"),
+            ("yegar", "llegar"),
+            ("ora", "hora"),
+        ] {
+            assert_eq!(sounds(a), sounds(b), "{a} / {b}");
+        }
+        assert_ne!(sounds("casa"), sounds("cosa"));
+        assert_ne!(sounds("visa"), sounds("vida"));
     }
 }

@@ -107,6 +107,8 @@ pub fn small_talk(talk: SmallTalk, lang: Lang, fmt: Format) -> String {
     fmt.text(match talk {
         SmallTalk::Greeting => ui::GREETING.get(lang),
         SmallTalk::Thanks => ui::THANKS.get(lang),
+        SmallTalk::Goodbye => ui::GOODBYE.get(lang),
+        SmallTalk::Ack => ui::ACK.get(lang),
     })
 }
 
@@ -139,9 +141,20 @@ pub fn answer(engine: &Engine, answer: &Answer, now: DateTime<Utc>, fmt: Format)
             }
             out
         }
+        Reply::Referral(r) => referral(engine, *r, lang, fmt),
         Reply::Unknown => unknown(lang, fmt),
         Reply::SmallTalk(talk) => small_talk(*talk, lang, fmt),
     }
+}
+
+/// Where to go for something this office does not do, and what the bot can help with.
+pub fn referral(engine: &Engine, referral: usize, lang: Lang, fmt: Format) -> String {
+    let r = &engine.kb.referrals[referral];
+    format!(
+        "{}\n\n{}",
+        fmt.text(r.answer.get(lang).trim()),
+        fmt.italic(ui::REFERRAL_TAIL.get(lang))
+    )
 }
 
 /// Every rendered answer must fit one Telegram message: the problems of those that do not.

@@ -143,6 +143,11 @@ impl App {
                 metrics::counter!("inm_bot_answers_total", "topic" => id.to_string()).increment(1);
                 Outcome::Answered(id)
             }
+            Said::Referral(r) => {
+                let id = engine.kb.referrals[*r].id.as_str();
+                metrics::counter!("inm_bot_referrals_total", "referral" => id.to_string()).increment(1);
+                Outcome::Answered(id)
+            }
             Said::Suggestions { .. } => {
                 metrics::counter!("inm_bot_suggestions_total").increment(1);
                 Outcome::Suggested

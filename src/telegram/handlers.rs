@@ -281,6 +281,10 @@ pub(super) async fn text(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
             span.record("topic", "(suggestions)");
             span.record("score", answer.score());
         }
+        Said::Referral(r) => {
+            span.record("topic", format!("(referral {})", engine.kb.referrals[*r].id));
+            span.record("score", answer.score());
+        }
         Said::Unknown => {
             span.record("topic", "(none)");
         }
@@ -293,15 +297,20 @@ pub(super) async fn text(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
     let reply = match &answer.reply {
         Said::Topic { topic, .. } => topic_reply(&engine, *topic, lang, &me, f.private),
         Said::Suggestions { topics } => {
-            let rows = topics
+            let mut rows = topics
                 .iter()
                 .map(|&t| vec![topic_button(&engine, t, lang)])
                 .collect::<Vec<_>>();
+            rows.push(vec![button(*ui::NONE_OF_THESE.get(lang), "n:".to_string())]);
             Reply::with(
                 Format::Html.text(ui::DID_YOU_MEAN.get(lang)),
                 InlineKeyboardMarkup::new(rows),
             )
         }
+        Said::Referral(r) => Reply::with(
+            render::referral(&engine, *r, lang, Format::Html),
+            menu_keyboard(&engine, lang),
+        ),
         Said::Unknown => Reply::with(render::unknown(lang, Format::Html), menu_keyboard(&engine, lang)),
         Said::SmallTalk(talk) => Reply::with(
             render::small_talk(*talk, lang, Format::Html),
@@ -334,6 +343,8 @@ pub(super) enum Action<'a> {
     Toggle(&'a str, &'a str),
     Reset(&'a str),
     Language(Lang),
+    /// "None of these" under "Did you mean": the suggestions missed.
+    NoneOfThese,
 }
 
 pub(super) fn parse_callback(data: &str) -> Option<Action<'_>> {
@@ -344,6 +355,7 @@ pub(super) fn parse_callback(data: &str) -> Option<Action<'_>> {
         "x" => rest.split_once(':').map(|(t, i)| Action::Toggle(t, i)),
         "r" => Some(Action::Reset(rest)),
         "l" => Lang::from_code(rest).map(Action::Language),
+        "n" => Some(Action::NoneOfThese),
         _ => None,
     }
 }
@@ -411,6 +423,16 @@ fn press(q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
             let Some(t) = procedure(id) else { return Ok(false) };
             app.store.reset(user, id)?;
             app.outbox.send(chat, edit(t, &Default::default()), Priority::Reply);
+        }
+        Action::NoneOfThese => {
+            // The question itself was recorded when the suggestions were offered; this says
+            // they did not fit.
+            metrics::counter!("inm_bot_suggestions_rejected_total").increment(1);
+            tracing::info!("suggestions rejected with \"none of these\"");
+            app.reply(
+                chat,
+                Reply::with(render::unknown(lang, Format::Html), menu_keyboard(&engine, lang)),
+            );
         }
         Action::Language(l) => {
             app.store.set_language(user, l)?;
@@ -488,6 +510,7 @@ mod tests {
             }
         }
         assert_eq!(parse_callback("l:es"), Some(Action::Language(Lang::Es)));
+        assert_eq!(parse_callback("n:"), Some(Action::NoneOfThese));
         assert_eq!(parse_callback("garbage"), None);
         assert_eq!(parse_callback("l:fr"), None);
         assert_eq!(parse_callback("z:1"), None);
