@@ -9,6 +9,9 @@ use crate::dates::Moment;
 use crate::knowledge::{FactKind, Knowledge, Lang};
 use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
 
+/// How long a conversation remembers its subject.
+pub const MEMORY_MINUTES: i64 = 30;
+
 /// A knowledge base ready to answer: loaded, validated and indexed once.
 pub struct Engine {
     pub kb: Knowledge,
@@ -140,40 +143,75 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        self.decide(text, self.matcher.find(text, ctx.hint))
+        self.decide(text, self.matcher.find(text, ctx.hint), ctx)
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
-        (self.decide(text, m), explanation)
+        (self.decide(text, m, ctx), explanation)
     }
 
-    fn decide(&self, text: &str, m: Match) -> Answer {
+    fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {
         let lang = m.lang;
+        let question = self.matcher.fact_question(text);
+        let asked = question.map(|q| q.kind);
+        let follow_up = question.filter(|q| q.elliptic).and_then(|_| self.remembered(ctx));
         let reply = if let Some(talk) = matching::small_talk(text) {
             Reply::SmallTalk(talk)
         } else if let Some(r) = m.referral {
             Reply::Referral(r.topic)
         } else {
-            match (m.confidence, m.best) {
-                (Confidence::Confident, Some(best)) => Reply::Topic {
-                    topic: best.topic,
-                    related: m.runner_ups.iter().map(|s| s.topic).collect(),
+            let topic = match (follow_up, m.confidence, m.best) {
+                (Some(t), ..) => Some(t),
+                (None, Confidence::Confident, Some(best)) => Some(self.specific(text, best.topic, asked, ctx)),
+                _ => None,
+            };
+            match (topic, m.confidence, m.best) {
+                (Some(topic), ..) => Reply::Topic {
+                    topic,
+                    related: m.ranked().filter(|&t| t != topic).take(3).collect(),
                 },
-                (Confidence::Weak, Some(_)) => Reply::Suggestions {
+                (None, Confidence::Weak, Some(_)) => Reply::Suggestions {
                     topics: m.ranked().take(3).collect(),
                 },
                 _ => Reply::Unknown,
             }
         };
+        // A fact is answered only for a topic that can have facts (a procedure) or where the
+        // question asks what the sources may not say ("how much does parking cost?").
+        let fact = match &reply {
+            Reply::Topic { topic, .. } => asked.filter(|k| !self.kb.topics[*topic].general_for.contains(k)),
+            _ => None,
+        };
         Answer {
             reply,
             lang,
-            fact: None,
+            fact,
             when: None,
             matched: m,
         }
+    }
+
+    /// When a question asks for a fact and its best topic is the general one for that fact
+    /// ("fees" for a fee), the topic it names besides is meant: "how much is the replacement?" is
+    /// about the replacement. Without one, a recent subject of the conversation is.
+    fn specific(&self, text: &str, best: usize, asked: Option<FactKind>, ctx: &Context) -> usize {
+        let Some(kind) = asked else { return best };
+        if !self.kb.topics[best].general_for.contains(&kind) {
+            return best;
+        }
+        self.matcher
+            .named_besides_fact(text, ctx.hint)
+            .filter(|&t| !self.kb.topics[t].general_for.contains(&kind))
+            .unwrap_or(best)
+    }
+
+    /// The topic the conversation was about, while the memory is fresh.
+    fn remembered(&self, ctx: &Context) -> Option<usize> {
+        let at = ctx.memory.at?;
+        let fresh = ctx.at.signed_duration_since(at) <= chrono::Duration::minutes(MEMORY_MINUTES);
+        ctx.memory.topic.filter(|_| fresh)
     }
 
     /// The topics that have a checklist (the procedures), in knowledge-base order.

@@ -7,8 +7,9 @@ use std::io::Write;
 use chrono::{DateTime, Utc};
 
 use crate::answer::{Context, Engine, Reply};
+use crate::knowledge::FactKind;
 use crate::knowledge::Lang;
-use crate::render::{self, Format};
+use crate::render::{self, Focus, Format};
 use crate::ui::{self, Where};
 
 /// One console conversation's state.
@@ -61,7 +62,14 @@ impl<'a> Console<'a> {
         let lang = answer.lang;
         self.last_lang = Some(lang);
         Some(match &answer.reply {
-            Reply::Topic { topic, .. } => self.show_topic(*topic, lang, now),
+            Reply::Topic { topic, .. } => {
+                let has_checklist = !self.engine.kb.topics[*topic].checklist.is_empty();
+                if answer.fact == Some(FactKind::Documents) && has_checklist {
+                    self.show_checklist(*topic, lang)
+                } else {
+                    self.show_focused(*topic, Focus::of(&answer), lang, now)
+                }
+            }
             Reply::Suggestions { topics } => self.numbered(ui::DID_YOU_MEAN.get(lang), topics, lang),
             Reply::Referral(r) => render::referral(self.engine, *r, lang, Format::Plain),
             Reply::Unknown => render::unknown(lang, Format::Plain),
@@ -119,9 +127,13 @@ impl<'a> Console<'a> {
     }
 
     fn show_topic(&mut self, topic: usize, lang: Lang, now: DateTime<Utc>) -> String {
+        self.show_focused(topic, Focus::default(), lang, now)
+    }
+
+    fn show_focused(&mut self, topic: usize, focus: Focus, lang: Lang, now: DateTime<Utc>) -> String {
         self.offered.clear();
         let has_checklist = !self.engine.kb.topics[topic].checklist.is_empty();
-        let mut text = render::topic(self.engine, topic, lang, now, Format::Plain, false);
+        let mut text = render::focused(self.engine, topic, focus, lang, now, Format::Plain, false);
         if has_checklist {
             self.checklist = Some(topic);
             text.push_str("\n\n");

@@ -48,6 +48,23 @@ pub const ACK: Ui = ui(
     "👍 ¿Algo más? Pregúntame por el horario, qué llevar o cualquier trámite.",
 );
 pub const NONE_OF_THESE: Ui = ui("None of these", "Ninguna de estas");
+// One fact of a procedure.
+pub const FACT_UNKNOWN: Ui = ui(
+    "My sources don't give the {} for this ({}). Check the official pages before you go: https://www.gob.mx/inm",
+    "Mis fuentes no dan {} de este trámite ({}). Revisa las páginas oficiales antes de ir: https://www.gob.mx/inm",
+);
+pub const FACT_FEE: Ui = ui("fee", "el costo");
+pub const FACT_DEADLINE: Ui = ui("deadline", "el plazo");
+pub const FACT_DOCUMENTS: Ui = ui("document list", "la lista de documentos");
+pub const FACT_FORM: Ui = ui("form", "el formato");
+pub const FACT_VALIDITY: Ui = ui("validity", "la vigencia");
+pub const FACT_WHO: Ui = ui("who can apply", "quién puede solicitarlo");
+pub const FACT_WHERE: Ui = ui("place", "el lugar");
+pub const FACT_DURATION: Ui = ui("processing time", "el tiempo que tarda");
+pub const WHAT_TO_BRING: Ui = ui("What to bring ({}):", "Qué llevar ({}):");
+pub const IF_DATE: Ui = ui("If that was {}:", "Si fue el {}:");
+pub const DEADLINE_BY: Ui = ui("by {}.", "a más tardar el {}.");
+pub const WINDOW_FROM: Ui = ui("you can apply from {}.", "puedes solicitarla desde el {}.");
 pub const CHECKLIST_HEADING: Ui = ui("Checklist:", "Lista de requisitos:");
 
 // Calendar pieces.

@@ -299,6 +299,10 @@ pub struct Topic {
     /// Single facts of a procedure, answered on their own ("how much is it?").
     #[serde(default)]
     pub facts: BTreeMap<FactKind, Fact>,
+    /// The kinds of fact this topic answers in general, when a question names no procedure
+    /// ("fees" for `fee`): a question that names one gets that procedure's fact instead.
+    #[serde(default)]
+    pub general_for: Vec<FactKind>,
     pub sources: Vec<String>,
     pub last_verified: NaiveDate,
 }

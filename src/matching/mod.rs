@@ -18,6 +18,7 @@ use std::collections::{HashMap, HashSet};
 use rust_stemmers::Stemmer;
 
 mod explain;
+mod facts;
 mod index;
 mod score;
 mod small_talk;
@@ -25,6 +26,7 @@ mod typos;
 mod words;
 
 pub use explain::{Explanation, Reading, TopicScore, WordReading};
+pub use facts::{FactQuestion, fact_asked};
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
 pub use small_talk::{SmallTalk, small_talk};

@@ -27,6 +27,8 @@ const WEAK_WORD: f32 = 0.5;
 /// Calibrated on `shared/eval/questions.tsv`; see the README ("Matcher") for the figures.
 pub const CONFIDENT: f32 = 0.52;
 pub const WEAK: f32 = 0.34;
+/// Runner-up within this share of the best, in confidence and raw score: a dead heat.
+const TIE: f32 = 0.02;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
@@ -246,8 +248,12 @@ impl Matcher {
             .collect();
         let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
         // Two topics that both explain the question are not a reason to refuse: the best one is
-        // answered and the other is offered with it.
-        let confidence = if best_conf >= CONFIDENT && enough {
+        // answered and the other is offered with it. Only a dead heat ("card" fits the canje,
+        // the replacement and photos alike) is a question to ask back.
+        let dead_heat = ranked
+            .get(1)
+            .is_some_and(|&(_, c, raw)| c >= best_conf * (1.0 - TIE) && raw >= best_raw * (1.0 - TIE));
+        let confidence = if best_conf >= CONFIDENT && enough && !dead_heat {
             Confidence::Confident
         } else if best_conf >= WEAK {
             Confidence::Weak

@@ -5,10 +5,12 @@
 use chrono::{DateTime, Utc};
 
 use crate::answer::{Answer, Engine, Reply};
-use crate::knowledge::{Lang, Office, Problem};
+use crate::dates::Moment;
+use crate::knowledge::{FactKind, Lang, Office, Problem};
 use crate::matching::SmallTalk;
 use crate::ui;
 
+mod fact;
 mod html;
 mod time;
 
@@ -83,12 +85,56 @@ pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> Stri
     out
 }
 
+/// What an answer about a topic leads with.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Focus {
+    /// The fact asked for ("how much is it?"): said first, then a short context.
+    pub fact: Option<FactKind>,
+    /// The moment asked about.
+    pub when: Option<Moment>,
+}
+
+impl Focus {
+    pub fn of(answer: &Answer) -> Focus {
+        Focus {
+            fact: answer.fact,
+            when: answer.when,
+        }
+    }
+}
+
 /// A topic's full answer: title, text, optionally its checklist (unticked), and the reminder.
 pub fn topic(engine: &Engine, topic: usize, lang: Lang, now: DateTime<Utc>, fmt: Format, checklist: bool) -> String {
+    focused(engine, topic, Focus::default(), lang, now, fmt, checklist)
+}
+
+/// A topic's answer led by what the question asked for: the fact first (or plainly that the
+/// sources do not give it), then the topic's first paragraph as context.
+pub fn focused(
+    engine: &Engine,
+    topic: usize,
+    focus: Focus,
+    lang: Lang,
+    now: DateTime<Utc>,
+    fmt: Format,
+    checklist: bool,
+) -> String {
     let t = &engine.kb.topics[topic];
     let mut out = fmt.bold(t.title.get(lang));
     out.push_str("\n\n");
-    out.push_str(&fmt.text(fill(engine, t.answer.get(lang), lang, now).trim_end()));
+    let answer = fill(engine, t.answer.get(lang), lang, now);
+    let mut checklist = checklist;
+    match focus.fact {
+        Some(kind) => {
+            out.push_str(&fact::lead(engine, topic, kind, focus.when, lang, fmt));
+            if kind == FactKind::Documents {
+                checklist = false;
+            }
+            out.push_str("\n\n");
+            out.push_str(&fmt.text(fact::context(&answer)));
+        }
+        None => out.push_str(&fmt.text(answer.trim_end())),
+    }
     if checklist && !t.checklist.is_empty() {
         out.push_str("\n\n");
         out.push_str(&fmt.bold(ui::CHECKLIST_HEADING.get(lang)));
@@ -132,7 +178,7 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
 pub fn answer(engine: &Engine, answer: &Answer, now: DateTime<Utc>, fmt: Format) -> String {
     let lang = answer.lang;
     match &answer.reply {
-        Reply::Topic { topic: t, .. } => topic(engine, *t, lang, now, fmt, true),
+        Reply::Topic { topic: t, .. } => focused(engine, *t, Focus::of(answer), lang, now, fmt, true),
         Reply::Suggestions { topics } => {
             let mut out = fmt.text(ui::DID_YOU_MEAN.get(lang));
             for t in topics {

@@ -18,7 +18,7 @@ use super::{AdminCommand, Tg};
 use crate::answer::{Context, Reply as Said};
 use crate::knowledge::Lang;
 use crate::ops::flood::Verdict;
-use crate::render::{self, Format};
+use crate::render::{self, Focus, Format};
 use crate::ui;
 
 type HandlerResult = anyhow::Result<()>;
@@ -295,7 +295,7 @@ pub(super) async fn text(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
     app.record(&engine, &question, &answer);
     let lang = answer.lang;
     let reply = match &answer.reply {
-        Said::Topic { topic, .. } => topic_reply(&engine, *topic, lang, &me, f.private),
+        Said::Topic { topic, .. } => focused_reply(&engine, *topic, Focus::of(&answer), lang, &me, f.private),
         Said::Suggestions { topics } => {
             let mut rows = topics
                 .iter()

@@ -9,7 +9,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpt
 use super::CALLBACK_LIMIT;
 use crate::answer::Engine;
 use crate::knowledge::Lang;
-use crate::render::{self, Format};
+use crate::render::{self, Focus, Format};
 use crate::ui::{self, Where};
 
 /// Topics offered on /start and when nothing matched.
@@ -121,7 +121,12 @@ pub(super) fn deep_link(me: &Me, payload: &str) -> url::Url {
 }
 
 pub(super) fn topic_reply(engine: &Engine, topic: usize, lang: Lang, me: &Me, private: bool) -> Reply {
-    let html = render::topic(engine, topic, lang, Utc::now(), Format::Html, false);
+    focused_reply(engine, topic, Focus::default(), lang, me, private)
+}
+
+/// A topic's answer led by the fact or moment asked about, with its buttons.
+pub(super) fn focused_reply(engine: &Engine, topic: usize, focus: Focus, lang: Lang, me: &Me, private: bool) -> Reply {
+    let html = render::focused(engine, topic, focus, lang, Utc::now(), Format::Html, false);
     Reply {
         html,
         keyboard: topic_keyboard(engine, topic, lang, me, private),

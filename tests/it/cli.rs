@@ -149,7 +149,7 @@ fn knowledge_flag_and_env_var_load_from_disk() {
 fn chat_runs_a_conversation_with_checklists() {
     let o = run(
         &["chat"],
-        "hola\n/checklist canje\n/tick 1\n/tick 2\n/tick 1\ncard\n1\n/language es\n/quit\nnever read\n",
+        "hello\n/checklist canje\n/tick 1\n/tick 2\n/tick 1\ncard\n1\n/language es\n/quit\nnever read\n",
     );
     assert!(o.status.success());
     let out = stdout(&o);

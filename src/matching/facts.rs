@@ -1,0 +1,207 @@
+//! Which single fact of a procedure a question asks for: its fee ("how much", "cuánto cuesta"),
+//! deadline ("how long do I have", "plazo"), documents, form, validity, who it is for, where, or
+//! how long it takes. Word families in both languages, read from the normalised words.
+
+use super::Matcher;
+use super::words::{DOMAIN, normalize};
+use crate::knowledge::FactKind;
+
+/// A question that asks for a fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FactQuestion {
+    pub kind: FactKind,
+    /// Nothing else is said: "y cuánto cuesta?", "which form is that?" — a follow-up about the
+    /// conversation's subject.
+    pub elliptic: bool,
+}
+
+/// Single words that name a fact.
+const WORDS: &[(FactKind, &[&str])] = &[
+    (
+        FactKind::Fee,
+        &[
+            "cost", "costs", "costo", "costos", "cuesta", "cuestan", "price", "prices", "precio", "precios", "fee",
+            "fees", "cobran", "cobra", "tarifa", "derechos", "pago", "pagar", "pay", "charge", "kuesta",
+        ],
+    ),
+    (
+        FactKind::Deadline,
+        &["deadline", "plazo", "plazos", "limite", "window", "vence", "expira"],
+    ),
+    (
+        FactKind::Documents,
+        &[
+            "documents",
+            "document",
+            "docs",
+            "papers",
+            "paperwork",
+            "documentos",
+            "documentacion",
+            "papeles",
+            "requisitos",
+            "requirements",
+            "requirement",
+            "bring",
+            "llevar",
+            "llevo",
+            "checklist",
+            "lista",
+        ],
+    ),
+    (
+        FactKind::Form,
+        &[
+            "form",
+            "forms",
+            "formato",
+            "formulario",
+            "formularios",
+            "sheet",
+            "ficha",
+            "clave",
+        ],
+    ),
+    (
+        FactKind::Validity,
+        &["valid", "validity", "vigencia", "vigente", "lasts", "dura"],
+    ),
+    (
+        FactKind::Who,
+        &["eligible", "qualify", "elegible", "requisito", "califico"],
+    ),
+    (FactKind::Duration, &["tarda", "tardan", "demora", "takes"]),
+];
+
+/// Word sequences that name a fact ("how much", "how long do i have").
+const PHRASES: &[(FactKind, &[&str])] = &[
+    (FactKind::Fee, &["how", "much"]),
+    (FactKind::Fee, &["cuanto", "sale"]),
+    (FactKind::Fee, &["cuanto", "es"]),
+    (FactKind::Deadline, &["how", "long", "do", "i", "have"]),
+    (FactKind::Deadline, &["how", "many", "days", "do", "i", "have"]),
+    (FactKind::Deadline, &["how", "much", "time", "do", "i", "have"]),
+    (FactKind::Deadline, &["cuanto", "tiempo", "tengo"]),
+    (FactKind::Deadline, &["cuantos", "dias", "tengo"]),
+    (FactKind::Deadline, &["by", "when"]),
+    (FactKind::Deadline, &["hasta", "cuando"]),
+    (FactKind::Deadline, &["para", "cuando"]),
+    (FactKind::Validity, &["how", "long", "is", "it", "valid"]),
+    (FactKind::Validity, &["cuanto", "dura"]),
+    (FactKind::Validity, &["how", "long", "does", "it", "last"]),
+    (FactKind::Who, &["who", "can"]),
+    (FactKind::Who, &["quien", "puede"]),
+    (FactKind::Who, &["quienes", "pueden"]),
+    (FactKind::Where, &["where", "do", "i"]),
+    (FactKind::Where, &["where", "can", "i"]),
+    (FactKind::Where, &["donde", "se"]),
+    (FactKind::Where, &["donde", "hago"]),
+    (FactKind::Where, &["donde", "tramito"]),
+    (FactKind::Duration, &["how", "long", "does", "it", "take"]),
+    (FactKind::Duration, &["how", "long", "will", "it", "take"]),
+    (FactKind::Duration, &["cuanto", "tarda"]),
+    (FactKind::Duration, &["cuanto", "tiempo", "tarda"]),
+];
+
+/// The fact a question asks for, if it names one, with the positions of the words that name it.
+/// A phrase wins over a single word (the "how long do I have" of a deadline is more than the
+/// "have" of anything else).
+fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
+    let phrase = PHRASES.iter().find_map(|(k, p)| {
+        words
+            .windows(p.len())
+            .position(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b))
+            .map(|start| (*k, (start..start + p.len()).collect()))
+    });
+    phrase.or_else(|| {
+        words.iter().enumerate().find_map(|(i, w)| {
+            WORDS
+                .iter()
+                .find(|(_, list)| list.contains(&w.as_str()))
+                .map(|(k, _)| (*k, vec![i]))
+        })
+    })
+}
+
+/// The fact a question asks for, if it names one.
+pub fn fact_asked(text: &str) -> Option<FactKind> {
+    find(&normalize(text)).map(|(k, _)| k)
+}
+
+impl Matcher {
+    /// The topic a fact question names besides its fact words: "how much is the replacement?"
+    /// names the replacement. Matched without the fact words, so that they cannot decide.
+    pub fn named_besides_fact(&self, text: &str, hint: Option<crate::knowledge::Lang>) -> Option<usize> {
+        let words = normalize(text);
+        let (_, at) = find(&words)?;
+        let rest: Vec<&str> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, w)| {
+                let w = w.as_str();
+                !at.contains(i) && !ELLIPTIC.contains(&w) && !WORDS.iter().any(|(_, l)| l.contains(&w))
+            })
+            .map(|(_, w)| w.as_str())
+            .collect();
+        self.find(&rest.join(" "), hint).topic()
+    }
+
+    /// The fact a question asks for, and whether it says nothing else (every other word a
+    /// function word, a domain word or another fact word).
+    pub fn fact_question(&self, text: &str) -> Option<FactQuestion> {
+        let words = normalize(text);
+        let (kind, at) = find(&words)?;
+        let elliptic = words.iter().enumerate().all(|(i, w)| {
+            let w = w.as_str();
+            at.contains(&i)
+                || DOMAIN.contains(&w)
+                || self.stop_en.contains(w)
+                || self.stop_es.contains(w)
+                || WORDS.iter().any(|(_, list)| list.contains(&w))
+                || ELLIPTIC.contains(&w)
+        });
+        Some(FactQuestion { kind, elliptic })
+    }
+}
+
+/// Words that point back at the conversation's subject ("for that", "para eso").
+const ELLIPTIC: &[&str] = &[
+    "that", "it", "this", "one", "eso", "ese", "esa", "esto", "ello", "entonces", "then", "and", "also", "about",
+    "much", "long", "many", "days", "time", "tiempo", "dias", "cuanto", "cuantos", "cuantas", "which", "what", "need",
+    "necesito", "ocupo", "tengo", "have", "bring", "traer",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn follow_ups_say_nothing_else() {
+        let m = Matcher::new(&crate::knowledge::load_embedded().unwrap());
+        let fq = |t: &str| m.fact_question(t).map(|f| (f.kind, f.elliptic));
+        assert_eq!(fq("y cuánto cuesta?"), Some((FactKind::Fee, true)));
+        assert_eq!(fq("what documents for that?"), Some((FactKind::Documents, true)));
+        assert_eq!(fq("and how long do I have?"), Some((FactKind::Deadline, true)));
+        assert_eq!(fq("how much is the replacement?"), Some((FactKind::Fee, false)));
+        assert_eq!(fq("where can I park?"), Some((FactKind::Where, false)));
+        assert_eq!(fq("hola"), None);
+    }
+
+    #[test]
+    fn facts_in_both_languages() {
+        assert_eq!(fact_asked("How much is the replacement?"), Some(FactKind::Fee));
+        assert_eq!(fact_asked("y cuánto cuesta?"), Some(FactKind::Fee));
+        assert_eq!(fact_asked("and how long do I have?"), Some(FactKind::Deadline));
+        assert_eq!(fact_asked("¿cuántos días tengo?"), Some(FactKind::Deadline));
+        assert_eq!(fact_asked("deadline for the canje"), Some(FactKind::Deadline));
+        assert_eq!(fact_asked("documents for the canje"), Some(FactKind::Documents));
+        assert_eq!(fact_asked("which form is that?"), Some(FactKind::Form));
+        assert_eq!(
+            fact_asked("how long is temporary residency valid"),
+            Some(FactKind::Validity)
+        );
+        assert_eq!(fact_asked("how long does it take"), Some(FactKind::Duration));
+        assert_eq!(fact_asked("hola"), None);
+        assert_eq!(fact_asked("what are the opening hours"), None);
+    }
+}
