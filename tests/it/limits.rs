@@ -208,7 +208,7 @@ async fn rate_limits_in_several_chats_at_once_hold_every_chat() {
         calls.iter().filter(|c| c.status == 429).count() == 3
     })
     .await;
-    let third = api.calls().into_iter().filter(|c| c.status == 429).last().unwrap().at;
+    let third = api.calls().into_iter().rfind(|c| c.status == 429).unwrap().at;
     api.push(private_text(504, "en", "/hours"));
     let m = wait_delivered(&api, "a chat asked after", Duration::from_secs(20), 504, 1).await;
     let waited = m[0].at.duration_since(third);
