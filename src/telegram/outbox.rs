@@ -2,13 +2,17 @@
 //!
 //! Handlers never wait on a rate limit: they put what they send in the outbox and return, so the
 //! dispatcher keeps taking updates whatever one chat does. One task sends: at once when the
-//! limits allow (about 30 messages a second overall, one a second per chat with a short burst for
-//! the parts of a split answer, 20 a minute per group), otherwise as soon as they do. The rate
+//! limits allow (under 30 messages a second overall, one a second per chat with a burst of three
+//! for the parts of a split answer, 20 a minute per group), otherwise as soon as they do. The rate
 //! arithmetic is `governor`'s (GCRA). A chat's messages go out in order, one request in flight per
-//! chat. A 429 holds back only that chat, for the `retry_after` Telegram gives; a request that
-//! never reached the server, or a 5xx, is retried with capped, jittered backoff, then dropped and
-//! counted; nothing that may have been delivered is sent again. Queues are bounded: past the bound
-//! the oldest low-value message (a flood notice) goes first, and drops are counted.
+//! chat. A 429 holds back only that chat, for the `retry_after` Telegram gives, unless 429s come
+//! for several chats at once: then Telegram is limiting the bot as a whole and every chat waits. A
+//! request that never reached the server, or a 5xx, is retried with capped, jittered backoff, then
+//! dropped and counted (`inm_bot_errors_total{kind}`); nothing that may have been delivered is sent
+//! again. Queues are bounded per chat and overall: past a bound the oldest low-value message (a
+//! flood notice, an edit a newer edit replaces) goes first, a reply only when there is none, and
+//! drops are counted (`inm_bot_dropped_total{kind}`). At shutdown what can be sent before the
+//! deadline is sent; the rest is logged and counted.
 
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, BinaryHeap, HashMap, VecDeque};
