@@ -4,6 +4,7 @@
 mod calendar;
 mod cli;
 mod knowledge;
+mod limits;
 mod matcher;
 mod operations;
 mod support;

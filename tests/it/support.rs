@@ -1,11 +1,13 @@
 //! A fake Telegram Bot API server on 127.0.0.1 for end-to-end tests: it speaks the real HTTP JSON
 //! protocol (teloxide's PascalCase method URLs), hands out queued updates to long polls, records
 //! every request the bot makes, and can inject faults (429 with retry_after, 500, dropped
-//! connections). Also helpers to build updates and to start the real `inm-bot` binary against it.
+//! connections). Switched on, it also enforces Telegram's rate limits the way Telegram does: a 429
+//! with `retry_after` for more than 30 messages in any one second overall, for a private chat sent
+//! to faster than one a second sustained (a burst of four is fine), for a group past 20 a minute. Also helpers to build updates and to start the real `inm-bot` binary against it.
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
@@ -32,6 +34,8 @@ pub struct Call {
     pub at: Instant,
     /// What the fake server answered (`null` for a failed call).
     pub result: Value,
+    /// The HTTP status answered (0: the connection was dropped).
+    pub status: u16,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -48,6 +52,13 @@ struct Inner {
     calls: Mutex<Vec<Call>>,
     new_call: Notify,
     faults: Mutex<Vec<(String, Fault)>>,
+    /// Faults for the next message to one chat.
+    chat_faults: Mutex<Vec<(i64, Fault)>>,
+    /// Enforce Telegram's rate limits (see `Limits`).
+    enforce: std::sync::atomic::AtomicBool,
+    limits: Mutex<Limits>,
+    /// 429s the enforced limits answered.
+    limited: AtomicUsize,
     next_update_id: AtomicI64,
     next_message_id: AtomicI64,
     /// Successful SendMessage calls, for waiting cheaply on thousands of them.
@@ -55,6 +66,76 @@ struct Inner {
     /// Keep only the method, chat and time of each call (for load measurements: recording whole
     /// bodies costs the shared CPU more than the bot under test does).
     light: std::sync::atomic::AtomicBool,
+}
+
+/// Telegram's limits as the fake enforces them: a sliding window of one second overall, a token
+/// bucket per chat (a different arithmetic from the bot's GCRA on purpose).
+#[derive(Default)]
+struct Limits {
+    /// When each of the messages accepted in the last second arrived.
+    last_second: VecDeque<Instant>,
+    /// Per chat: tokens left and when they were counted.
+    buckets: HashMap<i64, (f64, Instant)>,
+}
+
+const GLOBAL_PER_SECOND: usize = 30;
+const PRIVATE_BURST: f64 = 4.0;
+const PRIVATE_PER_SECOND: f64 = 1.0;
+const GROUP_BURST: f64 = 20.0;
+const GROUP_PER_SECOND: f64 = 20.0 / 60.0;
+
+impl Limits {
+    /// Takes one message to `chat` at `now`, or says how many seconds to wait.
+    fn take(&mut self, chat: i64, now: Instant) -> Result<(), u64> {
+        while self
+            .last_second
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(1))
+        {
+            self.last_second.pop_front();
+        }
+        let (burst, rate) = if chat < 0 {
+            (GROUP_BURST, GROUP_PER_SECOND)
+        } else {
+            (PRIVATE_BURST, PRIVATE_PER_SECOND)
+        };
+        let (tokens, at) = self.buckets.entry(chat).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
+        *at = now;
+        if *tokens < 1.0 {
+            return Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64);
+        }
+        if self.last_second.len() >= GLOBAL_PER_SECOND {
+            return Err(1);
+        }
+        *tokens -= 1.0;
+        self.last_second.push_back(now);
+        Ok(())
+    }
+}
+
+/// The most messages accepted (status 200) within any one second.
+pub fn max_per_second(calls: &[Call]) -> usize {
+    let mut times: Vec<Instant> = calls
+        .iter()
+        .filter(|c| is_message(&c.method) && c.status == 200)
+        .map(|c| c.at)
+        .collect();
+    times.sort();
+    let mut best = 0;
+    let mut start = 0;
+    for (end, t) in times.iter().enumerate() {
+        while t.duration_since(times[start]) >= Duration::from_secs(1) {
+            start += 1;
+        }
+        best = best.max(end + 1 - start);
+    }
+    best
+}
+
+/// The methods Telegram's message limits count.
+pub fn is_message(method: &str) -> bool {
+    matches!(method, "SendMessage" | "SendVenue" | "EditMessageText")
 }
 
 #[derive(Clone)]
@@ -93,6 +174,21 @@ impl FakeApi {
         self.inner.updates.lock().unwrap().push_back(update);
         self.inner.new_update.notify_waiters();
         id
+    }
+
+    /// From now on, refuses messages sent faster than Telegram allows, as Telegram does.
+    pub fn enforce_limits(&self) {
+        self.inner.enforce.store(true, Ordering::SeqCst);
+    }
+
+    /// How many messages the enforced limits refused with a 429.
+    pub fn limited(&self) -> usize {
+        self.inner.limited.load(Ordering::SeqCst)
+    }
+
+    /// The next message (SendMessage, SendVenue, EditMessageText) to `chat` fails this way (once).
+    pub fn fail_chat(&self, chat: i64, fault: Fault) {
+        self.inner.chat_faults.lock().unwrap().push((chat, fault));
     }
 
     /// The next call of `method` fails this way (once).
@@ -211,7 +307,7 @@ async fn handle(
     }
     let at = Instant::now();
     let light = inner.light.load(Ordering::Relaxed);
-    let record = |result: Value| {
+    let record = |result: Value, status: u16| {
         let (body, result) = if light {
             (json!({"chat_id": body["chat_id"].clone()}), Value::Null)
         } else {
@@ -222,9 +318,11 @@ async fn handle(
             body,
             at,
             result,
+            status,
         });
         inner.new_call.notify_waiters();
     };
+    let chat = body["chat_id"].as_i64().unwrap_or(0);
     let fault = {
         let mut faults = inner.faults.lock().unwrap();
         faults
@@ -232,8 +330,26 @@ async fn handle(
             .position(|(m, _)| *m == method)
             .map(|i| faults.remove(i).1)
     };
-    if fault.is_some() {
-        record(Value::Null);
+    let fault = fault.or_else(|| {
+        if !is_message(&method) {
+            return None;
+        }
+        let mut faults = inner.chat_faults.lock().unwrap();
+        faults.iter().position(|(c, _)| *c == chat).map(|i| faults.remove(i).1)
+    });
+    let fault = fault.or_else(|| {
+        if !is_message(&method) || !inner.enforce.load(Ordering::SeqCst) {
+            return None;
+        }
+        let refused = inner.limits.lock().unwrap().take(chat, at).err()?;
+        inner.limited.fetch_add(1, Ordering::SeqCst);
+        Some(Fault::RetryAfter(refused))
+    });
+    match fault {
+        Some(Fault::RetryAfter(_)) => record(Value::Null, 429),
+        Some(Fault::ServerError) => record(Value::Null, 500),
+        Some(Fault::Drop) => record(Value::Null, 0),
+        None => {}
     }
     match fault {
         Some(Fault::RetryAfter(secs)) => {
@@ -264,7 +380,7 @@ async fn handle(
         "GetUpdates" => {
             let offset = body["offset"].as_i64().unwrap_or(0);
             // Recorded when asked, not when answered: `drained` looks at the offsets asked for.
-            record(Value::Null);
+            record(Value::Null, 200);
             // Long poll, but never for long: tests want quick shutdowns.
             let deadline = Instant::now() + Duration::from_millis(300);
             loop {
@@ -308,7 +424,7 @@ async fn handle(
         _ => json!(true),
     };
     if method != "GetUpdates" {
-        record(result.clone());
+        record(result.clone(), 200);
     }
     if method == "SendMessage" {
         inner.messages_sent.fetch_add(1, Ordering::SeqCst);
