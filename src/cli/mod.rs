@@ -183,7 +183,7 @@ fn init_logging(default: &str, format: LogFormat) {
 }
 
 fn load(dir: Option<&Path>) -> Result<Engine> {
-    crate::load(dir).map_err(|p| anyhow::anyhow!("{p}"))
+    crate::load_within(dir, crate::LOAD_DEADLINE).map_err(|p| anyhow::anyhow!("{p}"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

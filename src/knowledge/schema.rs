@@ -80,6 +80,8 @@ pub struct Knowledge {
     pub referrals: Vec<Referral>,
     /// Where the knowledge base came from, for messages ("embedded" or a directory).
     pub origin: String,
+    /// Where each topic was written (parallel to `topics`), for problems found after loading.
+    pub sources: Vec<super::source::TopicSource>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
