@@ -1,0 +1,134 @@
+//! The bot under abuse and faults (issue 12), end to end against the fake Bot API: knowledge
+//! files that are not files or are alias bombs, updates teloxide cannot parse, a database that
+//! is missing, broken or lost, idle connections, an unreachable Bot API at start.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::operations::{copy_knowledge, free_port, http};
+use crate::support::*;
+
+const ADMIN: i64 = 4242;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unparseable_updates_leave_no_personal_data_in_the_log() {
+    let api = FakeApi::start().await;
+    let bot = BotProcess::start(&api, None, &[]);
+    // No `chat` and no `date`: teloxide cannot parse this message.
+    api.push(json!({"message": {
+        "message_id": 1,
+        "text": "my password is sk-SECRET-4711",
+        "from": {"id": 987_654_321, "is_bot": false, "first_name": "Zorrovich", "username": "zorro_handle"}
+    }}));
+    api.push(private_text(61, "en", "what time do you open?"));
+    assert!(text(&api.nth_message_to(61, 1).await).contains("9"));
+    // A getUpdates body that is not JSON at all, holding a message.
+    api.fail_next(
+        "GetUpdates",
+        Fault::Body(
+            "{\"ok\":true,\"result\":[{\"update_id\":99,\"message\":{\"text\":\"sk-SECRET-4711\",\"from\":{\"first_name\":\"Zorrovich",
+        ),
+    );
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    api.push(private_text(61, "en", "where is the office?"));
+    api.nth_message_to(61, 2).await;
+    let log = stop_and_check(&api, bot);
+    for secret in ["sk-SECRET", "Zorrovich", "zorro_handle", "987654321", "password"] {
+        assert!(!log.contains(secret), "{secret:?} in the log:\n{log}");
+    }
+    assert!(log.contains("skipped an update teloxide cannot parse"), "{log}");
+    let plain = strip_ansi(&log);
+    assert!(plain.contains("update_id=1 kind=\"message\""), "{plain}");
+    assert!(log.contains("invalid JSON"), "{log}");
+}
+
+/// The log without terminal colours.
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Waits until the bot's log has `n` lines containing `needle`.
+async fn wait_for_log(bot: &BotProcess, needle: &str, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while bot.log_text().matches(needle).count() < n {
+        assert!(
+            Instant::now() < deadline,
+            "no {needle:?} in the log:\n{}",
+            bot.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A knowledge directory with a named pipe and then an alias bomb: the reload (SIGHUP and
+/// /reload) is refused, the running knowledge base keeps answering, SIGTERM still stops it.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reload_of_a_pipe_or_a_bomb_keeps_the_running_knowledge_base() {
+    let api = FakeApi::start().await;
+    let kb = tempfile::tempdir().unwrap();
+    copy_knowledge(kb.path());
+    let kb_dir = kb.path().to_str().unwrap().to_string();
+    let admins = ADMIN.to_string();
+    let bot = BotProcess::start(
+        &api,
+        None,
+        &[("INM_BOT_KNOWLEDGE", &kb_dir), ("INM_BOT_ADMINS", &admins)],
+    );
+    let user = 81;
+    api.push(private_text(user, "en", "what time do you open?"));
+    let hours = text(&api.nth_message_to(user, 1).await);
+
+    let zz = kb.path().join("topics/zz.yaml");
+    assert!(Command::new("mkfifo").arg(&zz).status().unwrap().success());
+    let pid = bot.pid().to_string();
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    wait_for_log(&bot, "knowledge base refused", 1).await;
+    api.push(private_text(ADMIN, "en", "/reload"));
+    let refused = text(&api.nth_message_to(ADMIN, 1).await);
+    assert!(refused.contains("not a regular file"), "{refused}");
+    api.push(private_text(user, "en", "what time do you open?"));
+    assert_eq!(text(&api.nth_message_to(user, 2).await), hours);
+
+    std::fs::remove_file(&zz).unwrap();
+    let s = "x".repeat(100_000);
+    let bomb = format!(
+        "topics:\n  - id: a\n    keywords:\n      en: [&s \"{s}\", {}]\n",
+        vec!["*s"; 5000].join(", ")
+    );
+    std::fs::write(&zz, bomb).unwrap();
+    assert!(Command::new("kill").args(["-HUP", &pid]).status().unwrap().success());
+    wait_for_log(&bot, "knowledge base refused", 3).await;
+    api.push(private_text(ADMIN, "en", "/reload"));
+    let refused = text(&api.nth_message_to(ADMIN, 2).await);
+    assert!(
+        refused.contains("zz.yaml:4:12") && refused.contains("anchors"),
+        "{refused}"
+    );
+    api.push(private_text(user, "en", "what time do you open?"));
+    assert_eq!(text(&api.nth_message_to(user, 3).await), hours);
+
+    let start = Instant::now();
+    let log = stop_and_check(&api, bot);
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "stopped after {:?}",
+        start.elapsed()
+    );
+    assert!(log.contains("knowledge base refused"), "{log}");
+}
