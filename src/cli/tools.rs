@@ -123,8 +123,8 @@ pub(super) fn misses(
     if !db.exists() {
         anyhow::bail!("no database at {} (set --db or INM_BOT_DB)", db.display());
     }
+    let store = Store::open_existing(db)?;
     let engine = load(knowledge)?;
-    let store = Store::open(db)?;
     let since = since.map(|d| d.to_string()).unwrap_or_default();
     let groups = misses::group(&engine.matcher, &store.misses(&since)?);
     if json {

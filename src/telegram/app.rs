@@ -34,6 +34,8 @@ pub struct App {
     pending: Mutex<Pending>,
     /// Set while a reload runs (see `reload`).
     reloading: Arc<AtomicBool>,
+    /// Users told that checklists cannot be saved, while the database is unavailable.
+    told_unsaved: Mutex<HashSet<u64>>,
 }
 
 #[derive(Default)]
@@ -66,6 +68,7 @@ impl App {
             misses_days: s.misses_days,
             pending: Mutex::new(Pending::default()),
             reloading: Arc::new(AtomicBool::new(false)),
+            told_unsaved: Mutex::new(HashSet::new()),
         }
     }
 
@@ -136,6 +139,16 @@ impl App {
         }
     }
 
+    /// While the database is unavailable, tells a user once that their checklist is not saved.
+    pub fn tell_if_unsaved(&self, chat: ChatId, user: u64, lang: Lang) {
+        if self.store.problem().is_none() {
+            return;
+        }
+        if self.told_unsaved.lock().unwrap_or_else(|e| e.into_inner()).insert(user) {
+            self.send(chat, Reply::ui(crate::ui::CHECKLISTS_UNSAVED, lang), Priority::Notice);
+        }
+    }
+
     pub fn is_admin(&self, user: Option<&User>) -> bool {
         user.is_some_and(|u| self.admins.contains(&u.id.0))
     }
@@ -199,8 +212,14 @@ impl App {
         }
     }
 
-    /// Writes pending counts and misses to the database.
+    /// Checks the database (reopening it when it was unavailable or lost), then writes pending
+    /// counts and misses to it.
     pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.check();
+        if self.store.problem().is_none() {
+            // Told again should it fail again.
+            self.told_unsaved.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
         let Pending { counts, misses } = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
         if !counts.is_empty() {
             let rows: Vec<_> = counts

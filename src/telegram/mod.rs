@@ -150,7 +150,7 @@ fn command_menu(lang: Lang) -> Vec<BotCommand> {
 
 /// Starts the bot with long polling (or a webhook) and runs until SIGINT or SIGTERM.
 pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> {
-    let store = Store::open(&settings.db)?;
+    let store = Store::open_for_bot(&settings.db)?;
     // The HTTP timeout must outlast a long poll.
     let client = teloxide::net::default_reqwest_settings()
         .timeout(POLL_TIMEOUT + Duration::from_secs(10))
@@ -167,7 +167,8 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
     tracing::info!(username = %replies::username(&me), "connected to Telegram");
     if let Some(addr) = settings.metrics {
-        crate::ops::metrics::serve(addr)
+        let health = store.clone();
+        crate::ops::metrics::serve(addr, Arc::new(move || health.problem()))
             .await
             .context("starting the metrics listener")?;
     }
