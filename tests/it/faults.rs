@@ -132,3 +132,77 @@ async fn reload_of_a_pipe_or_a_bomb_keeps_the_running_knowledge_base() {
     );
     assert!(log.contains("knowledge base refused"), "{log}");
 }
+
+/// GET `path` on the metrics listener.
+async fn get(port: u16, path: &'static str) -> (u16, String) {
+    tokio::task::spawn_blocking(move || http("GET", port, path, &[], ""))
+        .await
+        .unwrap()
+}
+
+/// The database's directory does not exist yet: the bot answers anyway, says once that
+/// checklists are not saved, reports itself degraded, and uses the database once it can.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_its_database_the_bot_answers_from_memory_and_recovers() {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("later/bot.db");
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let bot = BotProcess::start(&api, Some(&db), &[("INM_BOT_METRICS", &addr)]);
+    let user = 91;
+    api.push(private_text(user, "en", "/hours"));
+    assert!(text(&api.nth_message_to(user, 1).await).contains("9"));
+    api.push(private_text(user, "en", "where is the office?"));
+    assert!(!text(&api.nth_message_to(user, 2).await).is_empty());
+    let (status, body) = get(port, "/healthz").await;
+    assert_eq!(status, 503, "{body}");
+    assert!(body.contains("degraded") && body.contains("bot.db"), "{body}");
+    assert!(get(port, "/metrics").await.1.contains("inm_bot_database_up 0"));
+
+    api.push(private_text(user, "en", "/checklist canje"));
+    api.nth_message_to(user, 4).await;
+    api.push(private_text(user, "en", "/checklist canje"));
+    api.nth_message_to(user, 5).await;
+    let told = api
+        .calls_to("SendMessage")
+        .iter()
+        .filter(|c| c.body["chat_id"] == json!(user) && text(&c.body).contains("can't save checklists"))
+        .count();
+    assert_eq!(told, 1, "told once");
+
+    std::fs::create_dir(dir.path().join("later")).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while get(port, "/healthz").await.0 != 200 {
+        assert!(
+            Instant::now() < deadline,
+            "the database was not reopened:\n{}",
+            bot.log_text()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(db.exists());
+    let log = stop_and_check(&api, bot);
+    assert!(strip_ansi(&log).contains("ERROR"), "{log}");
+    assert!(log.contains("database is back in use"), "{log}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_bot_on_the_same_database_is_refused() {
+    let api = FakeApi::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bot.db");
+    let first = BotProcess::start(&api, Some(&db), &[]);
+    api.push(private_text(95, "en", "/hours"));
+    api.nth_message_to(95, 1).await;
+    let other = FakeApi::start().await;
+    let second = BotProcess::start(&other, Some(&db), &[]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !second.log_text().contains("another inm-bot is running") {
+        assert!(Instant::now() < deadline, "{}", second.log_text());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let (status, _) = second.stop();
+    assert!(!status.success());
+    stop_and_check(&api, first);
+}
