@@ -305,6 +305,14 @@ pub struct Topic {
     pub last_verified: NaiveDate,
 }
 
+impl Topic {
+    /// How many of this topic's checklist items are among `ticked`. Ticks of items no longer in
+    /// the checklist (removed by an author) do not count; they stay saved should the item return.
+    pub fn ticked_count(&self, ticked: &std::collections::BTreeSet<String>) -> usize {
+        self.checklist.iter().filter(|i| ticked.contains(&i.id)).count()
+    }
+}
+
 /// The kinds of single fact a procedure can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]

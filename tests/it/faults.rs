@@ -206,3 +206,26 @@ async fn a_second_bot_on_the_same_database_is_refused() {
     assert!(!status.success());
     stop_and_check(&api, first);
 }
+
+/// Ticks of items no longer in the knowledge base do not count, and stay in the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn progress_counts_only_items_that_exist() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("bot.db");
+    {
+        let store = inm_bot::ops::store::Store::open(&db).unwrap();
+        for item in ["passport_visa", "removed_item", "another_gone"] {
+            store.toggle(97, "canje", item).unwrap();
+        }
+        store.flush().unwrap();
+    }
+    let api = FakeApi::start().await;
+    let bot = BotProcess::start(&api, Some(&db), &[]);
+    api.push(private_text(97, "en", "/checklist canje"));
+    let list = text(&api.nth_message_to(97, 1).await);
+    assert!(list.contains("1 of 6 ready"), "{list}");
+    assert_eq!(list.matches('✅').count(), 1, "{list}");
+    stop_and_check(&api, bot);
+    let store = inm_bot::ops::store::Store::open(&db).unwrap();
+    assert_eq!(store.ticked(97, "canje").unwrap().len(), 3, "kept should the items return");
+}
