@@ -27,6 +27,7 @@ use crate::ops::store::Store;
 use crate::ui::{self, Where};
 
 mod app;
+mod connect;
 mod handlers;
 mod observe;
 mod outbox;
@@ -120,6 +121,8 @@ pub struct Settings {
     pub webhook: Option<Webhook>,
     /// Serve /healthz and /metrics here.
     pub metrics: Option<SocketAddr>,
+    /// How many times to try reaching the Bot API at start (with backoff) before giving up.
+    pub start_tries: u32,
 }
 
 pub struct Webhook {
@@ -161,10 +164,7 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         bot = bot.set_api_url(url);
     }
     let bot: Tg = bot.cache_me().parse_mode(ParseMode::Html);
-    let me = bot
-        .get_me()
-        .await
-        .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
+    let me = connect::get_me(&bot, settings.start_tries).await?;
     tracing::info!(username = %replies::username(&me), "connected to Telegram");
     if let Some(addr) = settings.metrics {
         let health = store.clone();

@@ -229,3 +229,23 @@ async fn progress_counts_only_items_that_exist() {
     let store = inm_bot::ops::store::Store::open(&db).unwrap();
     assert_eq!(store.ticked(97, "canje").unwrap().len(), 3, "kept should the items return");
 }
+
+/// Nothing listens where the Bot API should be: every try is logged, then the bot gives up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_bot_api_is_retried_then_given_up() {
+    let api = FakeApi::start().await;
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let bot = BotProcess::start(&api, None, &[("TELOXIDE_API_URL", &dead), ("INM_BOT_START_TRIES", "3")]);
+    let start = Instant::now();
+    let deadline = start + Duration::from_secs(20);
+    while !bot.log_text().contains("getMe failed after 3 tries") {
+        assert!(Instant::now() < deadline, "{}", bot.log_text());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // Waits of 1 s and 2 s between the three tries.
+    assert!(start.elapsed() >= Duration::from_secs(3), "{:?}", start.elapsed());
+    let (status, log) = bot.stop();
+    assert!(!status.success());
+    assert_eq!(log.matches("retrying getMe").count(), 2, "{log}");
+    assert!(!log.contains(TOKEN.split(':').nth(1).unwrap()), "{log}");
+}
