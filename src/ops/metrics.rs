@@ -33,11 +33,12 @@ pub async fn serve(addr: SocketAddr, health: Health) -> anyhow::Result<SocketAdd
         .route("/metrics", get(move || render(handle.clone())));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let local = listener.local_addr()?;
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app).await {
-            tracing::error!(error = %e, "metrics server stopped");
-        }
-    });
+    tokio::spawn(super::http::serve(
+        listener,
+        app,
+        super::http::Limits::default(),
+        std::future::pending(),
+    ));
     tracing::info!(address = %local, "serving /healthz and /metrics");
     Ok(local)
 }

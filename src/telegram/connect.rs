@@ -38,5 +38,8 @@ pub(super) async fn get_me(bot: &Tg, tries: u32) -> anyhow::Result<Me> {
 }
 
 fn retryable(e: &RequestError) -> bool {
-    matches!(e, RequestError::Network(_) | RequestError::Io(_) | RequestError::RetryAfter(_))
+    matches!(
+        e,
+        RequestError::Network(_) | RequestError::Io(_) | RequestError::RetryAfter(_)
+    )
 }

@@ -270,16 +270,13 @@ async fn dispatch(bot: Tg, app: Arc<App>, webhook: Option<Webhook>) -> anyhow::R
             let tcp = tokio::net::TcpListener::bind(w.listen)
                 .await
                 .with_context(|| format!("listening on {}", w.listen))?;
-            // Answer Telegram without waiting on Nagle's algorithm.
-            let tcp = axum::serve::ListenerExt::tap_io(tcp, |stream| {
-                let _ = stream.set_nodelay(true);
-            });
             tracing::info!(address = %w.listen, "receiving updates by webhook");
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(tcp, router).with_graceful_shutdown(stopped).await {
-                    tracing::error!(error = %e, "webhook server stopped");
-                }
-            });
+            tokio::spawn(crate::ops::http::serve(
+                tcp,
+                router,
+                crate::ops::http::Limits::default(),
+                stopped,
+            ));
             dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
         }
     }

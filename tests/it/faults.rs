@@ -227,7 +227,11 @@ async fn progress_counts_only_items_that_exist() {
     assert_eq!(list.matches('✅').count(), 1, "{list}");
     stop_and_check(&api, bot);
     let store = inm_bot::ops::store::Store::open(&db).unwrap();
-    assert_eq!(store.ticked(97, "canje").unwrap().len(), 3, "kept should the items return");
+    assert_eq!(
+        store.ticked(97, "canje").unwrap().len(),
+        3,
+        "kept should the items return"
+    );
 }
 
 /// Nothing listens where the Bot API should be: every try is logged, then the bot gives up.
@@ -248,4 +252,88 @@ async fn an_unreachable_bot_api_is_retried_then_given_up() {
     assert!(!status.success());
     assert_eq!(log.matches("retrying getMe").count(), 2, "{log}");
     assert!(!log.contains(TOKEN.split(':').nth(1).unwrap()), "{log}");
+}
+
+/// Idle and slowloris connections, far more than the cap: /healthz still answers, the idle ones
+/// are closed, a body that trickles in is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_slow_connections_are_closed_and_health_still_answers() {
+    use inm_bot::ops::http::{Limits, serve};
+    use std::io::{Read, Write};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let router = axum::Router::new().route(
+        "/healthz",
+        axum::routing::any(|body: String| async move { format!("ok {}\n", body.len()) }),
+    );
+    let limits = Limits {
+        header_timeout: Duration::from_secs(1),
+        body_timeout: Duration::from_secs(1),
+        idle_timeout: Duration::from_secs(1),
+        max_connections: 20,
+        max_body: 1024,
+    };
+    tokio::spawn(serve(listener, router, limits, std::future::pending()));
+    let (idle, slow) = tokio::task::spawn_blocking(move || {
+        let idle: Vec<_> = (0..100)
+            .map(|_| std::net::TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        let slow: Vec<_> = (0..10)
+            .map(|_| {
+                let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").unwrap();
+                s
+            })
+            .collect();
+        (idle, slow)
+    })
+    .await
+    .unwrap();
+    let start = Instant::now();
+    let (status, body) = get(port, "/healthz").await;
+    assert_eq!((status, body.trim()), (200, "ok 0"));
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "answered after {:?}",
+        start.elapsed()
+    );
+
+    // A body announced but trickling in is cut off.
+    let (status, _) = tokio::task::spawn_blocking(move || {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.write_all(b"POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n0123456789")
+            .unwrap();
+        let mut out = String::new();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let _ = s.read_to_string(&mut out);
+        (out.split_whitespace().nth(1).unwrap_or("").to_string(), out)
+    })
+    .await
+    .unwrap();
+    assert_eq!(status, "408");
+
+    let closed = tokio::task::spawn_blocking(move || {
+        idle.into_iter()
+            .chain(slow)
+            .filter(|s| {
+                let mut s = s.try_clone().unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+                let mut buf = [0u8; 256];
+                // Closed: end of file (or a reset), after at most an error response.
+                loop {
+                    match s.read(&mut buf) {
+                        Ok(0) => return true,
+                        Ok(_) => continue,
+                        Err(e) => {
+                            return !matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut);
+                        }
+                    }
+                }
+            })
+            .count()
+    })
+    .await
+    .unwrap();
+    assert_eq!(closed, 110, "every idle and slow connection is closed");
+    assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
