@@ -337,3 +337,37 @@ async fn idle_and_slow_connections_are_closed_and_health_still_answers() {
     assert_eq!(closed, 110, "every idle and slow connection is closed");
     assert!(start.elapsed() < Duration::from_secs(20), "{:?}", start.elapsed());
 }
+
+#[test]
+fn misses_refuses_a_file_that_is_not_its_database_and_creates_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, "just some notes, not SQLite\n".repeat(50)).unwrap();
+    let other = dir.path().join("other.db");
+    rusqlite::Connection::open(&other)
+        .unwrap()
+        .execute_batch("CREATE TABLE t (x)")
+        .unwrap();
+    for (db, needle) in [(&notes, "not an inm-bot database"), (&other, "no `users` table")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_inm-bot"))
+            .args(["misses", "--db"])
+            .arg(db)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && err.contains(needle), "{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap().len(),
+        28 * 50,
+        "left as it was"
+    );
+    let missing = dir.path().join("missing.db");
+    let out = Command::new(env!("CARGO_BIN_EXE_inm-bot"))
+        .args(["misses", "--db"])
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(!missing.exists(), "never created");
+}
