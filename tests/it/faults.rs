@@ -371,3 +371,58 @@ fn misses_refuses_a_file_that_is_not_its_database_and_creates_none() {
     assert!(!out.status.success());
     assert!(!missing.exists(), "never created");
 }
+
+/// Runs `inm-bot args` with `stdin` written from a thread (it may be large).
+fn run_with_stdin(args: &[&str], stdin: Vec<u8>) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_inm-bot"))
+        .args(args)
+        .env_remove("TELOXIDE_TOKEN")
+        .env_remove("INM_BOT_KNOWLEDGE")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = input.write_all(&stdin);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
+}
+
+#[test]
+fn ask_and_chat_survive_bad_and_endless_standard_input() {
+    // Not UTF-8 on the first line: answered anyway, and so is the next line.
+    let out = run_with_stdin(
+        &["ask", "--json"],
+        b"what time do you\xff open?\nwhere is the office?\n".to_vec(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 2);
+    // 32 MB of NUL bytes with no newline (as from /dev/zero), then a question: the overlong
+    // line is skipped without being held, the question after it is answered.
+    for cmd in ["ask", "chat"] {
+        let mut input = vec![0u8; 32 << 20];
+        input.extend_from_slice(b"\nwhat time do you open?\n");
+        let out = run_with_stdin(&[cmd], input);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "{cmd}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(stdout.contains("9"), "{cmd}: {stdout}");
+    }
+}
+
+#[test]
+fn eval_refuses_an_empty_questions_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.tsv");
+    std::fs::write(&empty, "").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_inm-bot"))
+        .arg("eval")
+        .arg(&empty)
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
