@@ -161,7 +161,7 @@ impl<'a> Console<'a> {
             let mark = if ticked.contains(&item.id) { "✅" } else { "☐" };
             out.push_str(&format!("{:>2}. {mark} {}\n", i + 1, item.text(lang)));
         }
-        out.push_str(&render::progress(ticked.len(), t.checklist.len(), lang));
+        out.push_str(&render::progress(t.ticked_count(ticked), t.checklist.len(), lang));
         out.push_str(ui::TICK_HINT.get(lang));
         out
     }

@@ -11,6 +11,7 @@
 //! - Operations: `ops` (the database, unanswered questions, flood control, metrics).
 
 use std::path::Path;
+use std::time::Duration;
 
 pub mod answer;
 pub mod calendar;
@@ -48,4 +49,35 @@ pub fn load(dir: Option<&Path>) -> Result<Engine, Problems> {
         Some(d) => knowledge::load_dir(d)?,
         None => knowledge::load_embedded()?,
     })
+}
+
+/// How long loading a knowledge base may take before it is given up (the shipped one takes
+/// milliseconds; a file on a hung network filesystem could take forever).
+pub const LOAD_DEADLINE: Duration = Duration::from_secs(20);
+
+/// `load` on a thread of its own, given up after `deadline`. A load that hangs leaves only
+/// that thread behind, which never holds up the caller or the process's exit.
+pub fn load_within(dir: Option<&Path>, deadline: Duration) -> Result<Engine, Problems> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = dir.map(Path::to_path_buf);
+    let spawned = std::thread::Builder::new()
+        .name("knowledge-load".into())
+        .spawn(move || {
+            let _ = tx.send(load(owned.as_deref()));
+        });
+    let origin = dir.map_or("embedded".to_string(), |d| d.display().to_string());
+    let problem = |m: String| Problems(vec![knowledge::Problem::new(origin.clone(), m)]);
+    if let Err(e) = spawned {
+        return Err(problem(format!("cannot start loading: {e}")));
+    }
+    match rx.recv_timeout(deadline) {
+        Ok(result) => result,
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => Err(problem(format!(
+            "loading took longer than {} s: given up (a file on a hung filesystem?)",
+            deadline.as_secs()
+        ))),
+        Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+            Err(problem("loading failed (the loader panicked)".into()))
+        }
+    }
 }

@@ -158,6 +158,10 @@ pub const FLOOD_NOTICE: Ui = ui(
     "You're sending messages very fast. 🙂 I'll read your next ones in a minute.",
     "Estás enviando mensajes muy rápido. 🙂 Leeré los siguientes en un minuto.",
 );
+pub const CHECKLISTS_UNSAVED: Ui = ui(
+    "⚠️ I can't save checklists right now: your ticks are kept only until I restart. Everything else works as usual.",
+    "⚠️ Ahora no puedo guardar las listas: tus marcas se conservan solo hasta que me reinicie. Todo lo demás funciona como siempre.",
+);
 pub const APPROXIMATE_PIN: Ui = ui(" (approximate pin)", " (ubicación aproximada)");
 
 /// Which front ends offer a command.

@@ -52,6 +52,9 @@ pub(super) struct RunArgs {
     /// Serve /healthz and Prometheus /metrics on this address (e.g. 127.0.0.1:9090).
     #[arg(long, env = "INM_BOT_METRICS", value_name = "ADDR")]
     metrics: Option<std::net::SocketAddr>,
+    /// Tries to reach the Bot API at start (1 s, 2 s, 4 s… apart, at most 30 s) before giving up.
+    #[arg(long, env = "INM_BOT_START_TRIES", default_value_t = 8, value_name = "N")]
+    start_tries: u32,
     /// Split answers into messages of at most this many characters (Telegram's limit is 4096).
     #[arg(long, env = "INM_BOT_MESSAGE_LIMIT", hide = true, default_value_t = 4096,
           value_parser = clap::value_parser!(u16).range(64..=4096))]
@@ -88,6 +91,7 @@ pub(super) fn run(args: RunArgs, knowledge: Option<&Path>) -> Result<ExitCode> {
             secret: args.webhook_secret,
         }),
         metrics: args.metrics,
+        start_tries: args.start_tries,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     runtime.block_on(telegram::run(engine, settings))?;

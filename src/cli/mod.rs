@@ -171,19 +171,11 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 /// Logs go to stderr, filtered by `RUST_LOG` (default: `info` for the bot, warnings only for
 /// the tools, so their output stays clean).
 fn init_logging(default: &str, format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    let _ = match format {
-        LogFormat::Pretty => builder.try_init(),
-        LogFormat::Json => builder.json().with_current_span(true).with_span_list(false).try_init(),
-    };
+    crate::ops::logs::init(default, format == LogFormat::Json);
 }
 
 fn load(dir: Option<&Path>) -> Result<Engine> {
-    crate::load(dir).map_err(|p| anyhow::anyhow!("{p}"))
+    crate::load_within(dir, crate::LOAD_DEADLINE).map_err(|p| anyhow::anyhow!("{p}"))
 }
 
 fn run(cli: Cli) -> Result<ExitCode> {

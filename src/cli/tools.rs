@@ -12,7 +12,7 @@ use super::{Out, load};
 use crate::answer::Engine;
 use crate::calendar::Reason;
 use crate::eval;
-use crate::knowledge::{self, Lang};
+use crate::knowledge::Lang;
 use crate::matching;
 use crate::ops::{misses, store::Store};
 use crate::render;
@@ -92,10 +92,7 @@ pub(super) fn eval(
 }
 
 pub(super) fn validate(dir: Option<&Path>, out: Out) -> Result<ExitCode> {
-    let result = match dir {
-        Some(d) => knowledge::load_dir(d).and_then(crate::open),
-        None => crate::load(None),
-    };
+    let result = crate::load_within(dir, crate::LOAD_DEADLINE);
     match result {
         Ok(engine) => {
             writeln!(
@@ -126,8 +123,8 @@ pub(super) fn misses(
     if !db.exists() {
         anyhow::bail!("no database at {} (set --db or INM_BOT_DB)", db.display());
     }
+    let store = Store::open_existing(db)?;
     let engine = load(knowledge)?;
-    let store = Store::open(db)?;
     let since = since.map(|d| d.to_string()).unwrap_or_default();
     let groups = misses::group(&engine.matcher, &store.misses(&since)?);
     if json {

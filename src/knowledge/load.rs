@@ -2,10 +2,12 @@
 //! binary, parsed and merged into one `Knowledge`, then checked by `validate`.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
 use super::schema::{Closures, Knowledge, Office, Referral, Topic};
+use super::source::{self, SourceMap, TopicSource};
 use super::validate::{check_closures, check_office, check_topics};
 use super::{Problem, Problems};
 
@@ -29,19 +31,26 @@ struct FileDoc {
 /// Loads the knowledge base compiled into the binary.
 pub fn load_embedded() -> Result<Knowledge, Problems> {
     let mut files: Vec<(String, String)> = Vec::new();
-    collect_embedded(&EMBEDDED, &mut files);
+    let mut problems = Vec::new();
+    collect_embedded(&EMBEDDED, &mut files, &mut problems);
+    if !problems.is_empty() {
+        return Err(Problems(problems));
+    }
     load_files("embedded", files)
 }
 
-fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, String)>) {
+fn collect_embedded(dir: &include_dir::Dir<'static>, out: &mut Vec<(String, String)>, problems: &mut Vec<Problem>) {
     for f in dir.files() {
         if is_yaml(f.path()) {
-            let text = String::from_utf8_lossy(f.contents()).into_owned();
-            out.push((format!("knowledge/{}", f.path().display()), text));
+            let name = format!("knowledge/{}", f.path().display());
+            match source::decode(&name, f.contents().to_vec()) {
+                Ok(text) => out.push((name, text)),
+                Err(p) => problems.push(p),
+            }
         }
     }
     for d in dir.dirs() {
-        collect_embedded(d, out);
+        collect_embedded(d, out, problems);
     }
 }
 
@@ -49,7 +58,8 @@ fn is_yaml(p: &Path) -> bool {
     matches!(p.extension().and_then(|e| e.to_str()), Some("yaml" | "yml"))
 }
 
-/// Loads every `*.yaml` file under `dir` (recursively).
+/// Loads every `*.yaml` file under `dir` (recursively), within the caps of `source`: regular
+/// files only, each and all together bounded in size and number.
 pub fn load_dir(dir: &Path) -> Result<Knowledge, Problems> {
     let mut paths = Vec::new();
     if let Err(e) = walk(dir, &mut paths) {
@@ -58,12 +68,32 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, Problems> {
             format!("cannot read: {e}"),
         )]));
     }
+    if paths.len() > source::MAX_FILES {
+        return Err(Problems(vec![Problem::new(
+            dir.display().to_string(),
+            format!("more than {} .yaml files: refused", source::MAX_FILES),
+        )]));
+    }
     let mut files = Vec::new();
     let mut problems = Vec::new();
+    let mut total = 0u64;
     for p in paths {
-        match std::fs::read_to_string(&p) {
-            Ok(text) => files.push((p.display().to_string(), text)),
-            Err(e) => problems.push(Problem::new(p.display().to_string(), format!("cannot read: {e}"))),
+        match source::read_file(&p) {
+            Ok(text) => {
+                total += text.len() as u64;
+                if total > source::MAX_TOTAL_BYTES {
+                    problems.push(Problem::new(
+                        dir.display().to_string(),
+                        format!(
+                            "the files add up to more than {} KiB: refused",
+                            source::MAX_TOTAL_BYTES / 1024
+                        ),
+                    ));
+                    break;
+                }
+                files.push((p.display().to_string(), text));
+            }
+            Err(problem) => problems.push(problem),
         }
     }
     if !problems.is_empty() {
@@ -72,6 +102,8 @@ pub fn load_dir(dir: &Path) -> Result<Knowledge, Problems> {
     load_files(&dir.display().to_string(), files)
 }
 
+/// The `*.yaml` paths under `dir`. Directories are entered only when they are real ones (a
+/// symbolic link to a directory could make a loop); every other entry is checked when read.
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.path());
@@ -82,23 +114,42 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         } else if is_yaml(&p) {
             out.push(p);
         }
+        if out.len() > source::MAX_FILES {
+            break;
+        }
     }
     Ok(())
 }
 
-/// Parses and checks a set of (file name, YAML text) pairs. All problems are reported together.
+/// Parses and checks a set of (file name, YAML text) pairs. All problems are reported together,
+/// each with its file, line and column.
 pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Knowledge, Problems> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut problems = Vec::new();
-    let mut office: Option<(String, Office)> = None;
-    let mut closures: Option<(String, Closures)> = None;
-    let mut topics: Vec<(String, Topic)> = Vec::new();
+    let mut office: Option<(Arc<SourceMap>, Office)> = None;
+    let mut closures: Option<(Arc<SourceMap>, Closures)> = None;
+    let mut topics: Vec<(Arc<SourceMap>, usize, Topic)> = Vec::new();
     let mut referrals: Vec<Referral> = Vec::new();
 
     if files.is_empty() {
         problems.push(Problem::new(origin, "no .yaml files found"));
     }
     for (name, text) in &files {
+        if text.len() as u64 > source::MAX_FILE_BYTES {
+            problems.push(Problem::new(
+                name,
+                format!("larger than {} KiB: refused", source::MAX_FILE_BYTES / 1024),
+            ));
+            continue;
+        }
+        // Positions first, and the refusal of aliases before serde_yaml would expand them.
+        let map = match source::scan(name, text) {
+            Ok(m) => Arc::new(m),
+            Err(p) => {
+                problems.push(p);
+                continue;
+            }
+        };
         let doc: FileDoc = match serde_yaml::from_str(text) {
             Ok(d) => d,
             Err(e) => {
@@ -114,25 +165,28 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
         };
         if let Some(o) = doc.office {
             if let Some((first, _)) = &office {
-                problems.push(Problem::new(
-                    name,
-                    format!("a second `office` section (the first is in {first})"),
+                problems.push(map.problem(
+                    "office",
+                    format!("a second `office` section (the first is in {})", first.place("office")),
                 ));
             } else {
-                office = Some((name.clone(), o));
+                office = Some((map.clone(), o));
             }
         }
         if let Some(c) = doc.closures {
             if let Some((first, _)) = &closures {
-                problems.push(Problem::new(
-                    name,
-                    format!("a second `closures` section (the first is in {first})"),
+                problems.push(map.problem(
+                    "closures",
+                    format!(
+                        "a second `closures` section (the first is in {})",
+                        first.place("closures")
+                    ),
                 ));
             } else {
-                closures = Some((name.clone(), c));
+                closures = Some((map.clone(), c));
             }
         }
-        topics.extend(doc.topics.into_iter().map(|t| (name.clone(), t)));
+        topics.extend(doc.topics.into_iter().enumerate().map(|(i, t)| (map.clone(), i, t)));
         referrals.extend(doc.referrals);
     }
 
@@ -140,24 +194,30 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
     if office.is_none() && !files.is_empty() && !parse_failed {
         problems.push(Problem::new(origin, "no file has an `office` section"));
     }
-    if let Some((file, o)) = &office {
-        check_office(file, o, &mut problems);
+    if let Some((src, o)) = &office {
+        check_office(src, o, &mut problems);
     }
-    if let Some((file, c)) = &closures {
-        check_closures(file, c, &mut problems);
+    if let Some((src, c)) = &closures {
+        check_closures(src, c, &mut problems);
     }
-    check_topics(&topics, parse_failed, &mut problems);
+    let located: Vec<_> = topics.iter().map(|(m, i, t)| (&**m, *i, t)).collect();
+    check_topics(&located, parse_failed, &mut problems);
 
     if !problems.is_empty() {
         return Err(Problems(problems));
     }
     let (_, office) = office.expect("checked above");
+    let (sources, topics) = topics
+        .into_iter()
+        .map(|(map, index, t)| (TopicSource { map, index }, t))
+        .unzip();
     Ok(Knowledge {
         office,
         closures: closures.map(|(_, c)| c).unwrap_or_default(),
-        topics: topics.into_iter().map(|(_, t)| t).collect(),
+        topics,
         referrals,
         origin: origin.to_string(),
+        sources,
     })
 }
 

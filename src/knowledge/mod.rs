@@ -8,6 +8,7 @@ use std::fmt;
 
 mod load;
 mod schema;
+pub mod source;
 mod validate;
 
 pub use load::{load_dir, load_embedded, load_files};

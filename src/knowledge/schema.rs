@@ -80,6 +80,8 @@ pub struct Knowledge {
     pub referrals: Vec<Referral>,
     /// Where the knowledge base came from, for messages ("embedded" or a directory).
     pub origin: String,
+    /// Where each topic was written (parallel to `topics`), for problems found after loading.
+    pub sources: Vec<super::source::TopicSource>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -305,6 +307,14 @@ pub struct Topic {
     pub general_for: Vec<FactKind>,
     pub sources: Vec<String>,
     pub last_verified: NaiveDate,
+}
+
+impl Topic {
+    /// How many of this topic's checklist items are among `ticked`. Ticks of items no longer in
+    /// the checklist (removed by an author) do not count; they stay saved should the item return.
+    pub fn ticked_count(&self, ticked: &std::collections::BTreeSet<String>) -> usize {
+        self.checklist.iter().filter(|i| ticked.contains(&i.id)).count()
+    }
 }
 
 /// The kinds of single fact a procedure can have.

@@ -212,13 +212,15 @@ pub fn check_lengths(engine: &Engine) -> Vec<Problem> {
             let html = topic(engine, i, lang, now, Format::Html, true);
             let len = html_visible_len(&html);
             if len > TELEGRAM_LIMIT {
-                problems.push(Problem::new(
-                    engine.kb.origin.clone(),
-                    format!(
-                        "topic '{}': the {lang} answer is {len} characters once rendered, over Telegram's {TELEGRAM_LIMIT}",
-                        t.id
-                    ),
-                ));
+                let at = format!("answer.{lang}");
+                let problem = |m: String| match engine.kb.sources.get(i) {
+                    Some(src) => src.problem(&at, m),
+                    None => Problem::new(engine.kb.origin.clone(), m),
+                };
+                problems.push(problem(format!(
+                    "topic '{}': the {lang} answer is {len} characters once rendered, over Telegram's {TELEGRAM_LIMIT}",
+                    t.id
+                )));
             }
         }
     }

@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
 use chrono::Utc;
@@ -31,6 +32,10 @@ pub struct App {
     /// Counts and misses not yet written: written in batches (regularly, at /stats and at
     /// shutdown) so that answering never waits on a database write.
     pending: Mutex<Pending>,
+    /// Set while a reload runs (see `reload`).
+    reloading: Arc<AtomicBool>,
+    /// Users told that checklists cannot be saved, while the database is unavailable.
+    told_unsaved: Mutex<HashSet<u64>>,
 }
 
 #[derive(Default)]
@@ -62,6 +67,8 @@ impl App {
             misses_max: s.misses_max,
             misses_days: s.misses_days,
             pending: Mutex::new(Pending::default()),
+            reloading: Arc::new(AtomicBool::new(false)),
+            told_unsaved: Mutex::new(HashSet::new()),
         }
     }
 
@@ -85,17 +92,39 @@ impl App {
         }
     }
 
-    /// Reloads the knowledge base; on any problem the running one stays.
+    /// Reloads the knowledge base; on any problem the running one stays. The load runs on a
+    /// thread of its own with a deadline (not on the runtime's blocking pool, which shutdown
+    /// would wait for), and only one at a time: a hung one never blocks answers or SIGTERM.
     pub async fn reload(&self) -> Result<usize, Problems> {
+        let refused = |m: String| {
+            let problems = Problems(vec![Problem::new("reload", m)]);
+            tracing::warn!(problems = %problems, "knowledge base refused; the running one stays");
+            Err(problems)
+        };
+        if self.reloading.swap(true, Ordering::SeqCst) {
+            return refused("another reload is still running".into());
+        }
+        let (tx, rx) = tokio::sync::oneshot::channel();
         let dir = self.knowledge_dir.clone();
-        let loaded = tokio::task::spawn_blocking(move || crate::load(dir.as_deref()))
-            .await
-            .unwrap_or_else(|e| {
-                Err(Problems(vec![Problem::new(
-                    "reload",
-                    format!("reload task failed: {e}"),
-                )]))
-            });
+        let reloading = self.reloading.clone();
+        let spawned = std::thread::Builder::new().name("reload".into()).spawn(move || {
+            let _ = tx.send(crate::load(dir.as_deref()));
+            reloading.store(false, Ordering::SeqCst);
+        });
+        if let Err(e) = spawned {
+            self.reloading.store(false, Ordering::SeqCst);
+            return refused(format!("cannot start the reload: {e}"));
+        }
+        let loaded = match tokio::time::timeout(crate::LOAD_DEADLINE, rx).await {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => return refused("the reload failed (the loader panicked)".into()),
+            Err(_) => {
+                return refused(format!(
+                    "loading took longer than {} s: given up (a file on a hung filesystem?)",
+                    crate::LOAD_DEADLINE.as_secs()
+                ));
+            }
+        };
         match loaded {
             Ok(engine) => {
                 let topics = engine.kb.topics.len();
@@ -107,6 +136,16 @@ impl App {
                 tracing::warn!(problems = %problems, "knowledge base refused; the running one stays");
                 Err(problems)
             }
+        }
+    }
+
+    /// While the database is unavailable, tells a user once that their checklist is not saved.
+    pub fn tell_if_unsaved(&self, chat: ChatId, user: u64, lang: Lang) {
+        if self.store.problem().is_none() {
+            return;
+        }
+        if self.told_unsaved.lock().unwrap_or_else(|e| e.into_inner()).insert(user) {
+            self.send(chat, Reply::ui(crate::ui::CHECKLISTS_UNSAVED, lang), Priority::Notice);
         }
     }
 
@@ -178,8 +217,14 @@ impl App {
         }
     }
 
-    /// Writes pending counts and misses to the database.
+    /// Checks the database (reopening it when it was unavailable or lost), then writes pending
+    /// counts and misses to it.
     pub fn flush(&self) -> Result<(), StoreError> {
+        self.store.check();
+        if self.store.problem().is_none() {
+            // Told again should it fail again.
+            self.told_unsaved.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
         let Pending { counts, misses } = std::mem::take(&mut *self.pending.lock().unwrap_or_else(|e| e.into_inner()));
         if !counts.is_empty() {
             let rows: Vec<_> = counts

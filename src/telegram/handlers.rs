@@ -85,6 +85,7 @@ pub(super) async fn start(msg: Message, payload: String, me: Me, app: Arc<App>) 
         && !engine.kb.topics[t].checklist.is_empty()
         && f.private
     {
+        app.tell_if_unsaved(f.chat, user, f.lang);
         checklist_reply(&engine, t, f.lang, &app.store.ticked(user, id)?)
     } else if let Some(t) = engine.kb.topic_index(payload) {
         topic_reply(&engine, t, f.lang, &me, f.private)
@@ -169,6 +170,7 @@ pub(super) async fn checklist(msg: Message, arg: String, me: Me, app: Arc<App>) 
         .flatten();
     let reply = match (found, f.user) {
         (Some(t), Some(user)) if f.private => {
+            app.tell_if_unsaved(f.chat, user, f.lang);
             checklist_reply(&engine, t, f.lang, &app.store.ticked(user, &engine.kb.topics[t].id)?)
         }
         (Some(t), _) => {
@@ -198,6 +200,7 @@ pub(super) async fn language(msg: Message, arg: String, app: Arc<App>) -> Handle
     let reply = match (arg.trim().parse::<Lang>(), f.user) {
         (Ok(l), Some(user)) => {
             app.store.set_language(user, l)?;
+            app.tell_if_unsaved(f.chat, user, l);
             Reply::ui(ui::LANGUAGE_SET, l)
         }
         _ => Reply::with(Format::Html.text(ui::LANGUAGE_CHOOSE), language_keyboard()),
@@ -389,6 +392,9 @@ fn press(q: &CallbackQuery, me: &Me, app: &App) -> anyhow::Result<bool> {
     let lang = app.user_lang(Some(&q.from));
     let user = q.from.id.0;
     let chat = msg.chat.id;
+    if !matches!(action, Action::Topic(_)) {
+        app.tell_if_unsaved(chat, user, lang);
+    }
     let procedure = |id: &str| {
         engine
             .kb

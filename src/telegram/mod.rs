@@ -27,6 +27,7 @@ use crate::ops::store::Store;
 use crate::ui::{self, Where};
 
 mod app;
+mod connect;
 mod handlers;
 mod observe;
 mod outbox;
@@ -120,6 +121,8 @@ pub struct Settings {
     pub webhook: Option<Webhook>,
     /// Serve /healthz and /metrics here.
     pub metrics: Option<SocketAddr>,
+    /// How many times to try reaching the Bot API at start (with backoff) before giving up.
+    pub start_tries: u32,
 }
 
 pub struct Webhook {
@@ -150,7 +153,7 @@ fn command_menu(lang: Lang) -> Vec<BotCommand> {
 
 /// Starts the bot with long polling (or a webhook) and runs until SIGINT or SIGTERM.
 pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> {
-    let store = Store::open(&settings.db)?;
+    let store = Store::open_for_bot(&settings.db)?;
     // The HTTP timeout must outlast a long poll.
     let client = teloxide::net::default_reqwest_settings()
         .timeout(POLL_TIMEOUT + Duration::from_secs(10))
@@ -161,13 +164,11 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
         bot = bot.set_api_url(url);
     }
     let bot: Tg = bot.cache_me().parse_mode(ParseMode::Html);
-    let me = bot
-        .get_me()
-        .await
-        .context("getMe failed (check TELOXIDE_TOKEN, and TELOXIDE_API_URL if set)")?;
+    let me = connect::get_me(&bot, settings.start_tries).await?;
     tracing::info!(username = %replies::username(&me), "connected to Telegram");
     if let Some(addr) = settings.metrics {
-        crate::ops::metrics::serve(addr)
+        let health = store.clone();
+        crate::ops::metrics::serve(addr, Arc::new(move || health.problem()))
             .await
             .context("starting the metrics listener")?;
     }
@@ -269,16 +270,13 @@ async fn dispatch(bot: Tg, app: Arc<App>, webhook: Option<Webhook>) -> anyhow::R
             let tcp = tokio::net::TcpListener::bind(w.listen)
                 .await
                 .with_context(|| format!("listening on {}", w.listen))?;
-            // Answer Telegram without waiting on Nagle's algorithm.
-            let tcp = axum::serve::ListenerExt::tap_io(tcp, |stream| {
-                let _ = stream.set_nodelay(true);
-            });
             tracing::info!(address = %w.listen, "receiving updates by webhook");
-            tokio::spawn(async move {
-                if let Err(e) = axum::serve(tcp, router).with_graceful_shutdown(stopped).await {
-                    tracing::error!(error = %e, "webhook server stopped");
-                }
-            });
+            tokio::spawn(crate::ops::http::serve(
+                tcp,
+                router,
+                crate::ops::http::Limits::default(),
+                stopped,
+            ));
             dispatcher.dispatch_with_listener(listener, Arc::new(LogError)).await;
         }
     }

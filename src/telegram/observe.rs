@@ -80,8 +80,23 @@ pub(super) struct LogError;
 
 impl<E: std::fmt::Display + Send + Sync + 'static> teloxide::error_handlers::ErrorHandler<E> for LogError {
     fn handle_error(self: Arc<Self>, error: E) -> futures_util::future::BoxFuture<'static, ()> {
-        // Display, never Debug: teloxide hides the token in the errors' URLs it displays.
-        tracing::warn!(error = %error, "update failed");
+        tracing::warn!(error = %describe(&error), "update failed");
         Box::pin(async {})
+    }
+}
+
+/// An error as it may be logged. Display, never Debug: teloxide hides the token in the URLs it
+/// displays. A response that was not JSON is described by its size only, since its raw text
+/// (a `getUpdates` body) can hold users' messages and names.
+pub(super) fn describe<E: std::fmt::Display + 'static>(error: &E) -> String {
+    let any = error as &dyn std::any::Any;
+    let request = any
+        .downcast_ref::<RequestError>()
+        .or_else(|| any.downcast_ref::<anyhow::Error>().and_then(|e| e.downcast_ref()));
+    match request {
+        Some(RequestError::InvalidJson { source, raw }) => {
+            format!("the Bot API answered with invalid JSON ({} bytes): {source}", raw.len())
+        }
+        _ => error.to_string(),
     }
 }

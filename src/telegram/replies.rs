@@ -137,7 +137,7 @@ pub(super) fn focused_reply(engine: &Engine, topic: usize, focus: Focus, lang: L
 /// the buttons carry the short labels.
 pub(super) fn checklist_text(engine: &Engine, topic: usize, lang: Lang, ticked: &BTreeSet<String>) -> String {
     let t = &engine.kb.topics[topic];
-    let done = t.checklist.iter().filter(|i| ticked.contains(&i.id)).count();
+    let done = t.ticked_count(ticked);
     let mut out = Format::Html.bold(&format!("📋 {}", t.title.get(lang)));
     out.push('\n');
     out.push_str(&Format::Html.text(&render::progress(done, t.checklist.len(), lang)));

@@ -225,3 +225,190 @@ fn an_empty_directory_has_no_office() {
     let err = knowledge::load_dir(dir.path()).unwrap_err();
     assert!(err.to_string().contains("no .yaml files"), "{err}");
 }
+
+/// The problem whose message contains `needle`.
+fn find<'a>(p: &'a Problems, needle: &str) -> &'a knowledge::Problem {
+    p.0.iter()
+        .find(|x| x.message.contains(needle))
+        .unwrap_or_else(|| panic!("no problem with {needle:?} in:\n{p}"))
+}
+
+/// The 1-based line where `needle` (which may span lines) first starts in `file`.
+fn line_of(file: &Path, needle: &str) -> usize {
+    let text = fs::read_to_string(file).unwrap();
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {}", file.display()));
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[..start].matches('\n').count() + 1
+}
+
+#[test]
+fn every_semantic_problem_names_file_line_and_column() {
+    let dir = copy_of_shipped();
+    let office = dir.path().join("office.yaml");
+    edit(
+        &office,
+        "time_zone: \"America/Mexico_City\"",
+        "time_zone: \"America/Atlantis\"",
+    );
+    edit(
+        &office,
+        "      open: \"09:00\"\n      close: \"15:00\"",
+        "      open: \"15:00\"\n      close: \"09:00\"",
+    );
+    let topics = dir.path().join("topics/office.yaml");
+    edit(&topics, "  - id: parking", "  - id: hours");
+    edit(
+        &topics,
+        "related: [address, neighborhood]",
+        "related: [address, nowhere]",
+    );
+    edit(&topics, "es: \"Copias e impresiones cerca\"", "es: \"\"");
+    let procedures = dir.path().join("topics/procedures.yaml");
+    edit(
+        &procedures,
+        "      - id: fmm_canje\n        en: \"FMM entry form marked \\\"canje\\\"\"",
+        "      - id: passport_visa\n        en: \"FMM entry form marked \\\"canje\\\"\"",
+    );
+    edit(
+        &procedures,
+        "    answer:\n      en: |\n        A temporary residency is renewed",
+        "    answer:\n      en: |\n        {weather} A temporary residency is renewed",
+    );
+    let p = problems(dir.path());
+    let cases: [(&str, &Path, &str, usize); 7] = [
+        ("invalid time zone", &office, "time_zone: \"America/Atlantis\"", 3),
+        ("inverted", &office, "open: \"15:00\"", 7),
+        ("duplicate topic id 'hours'", &topics, "  - id: hours\n", 5),
+        ("related topic 'nowhere'", &topics, "related: [address, nowhere]", 24),
+        ("missing es translation", &topics, "es: \"\"", 0),
+        (
+            "checklist item id 'passport_visa' is repeated",
+            &procedures,
+            "- id: passport_visa\n        en: \"FMM",
+            0,
+        ),
+        ("unknown placeholder {weather}", &procedures, "{weather} A temporary", 0),
+    ];
+    for (needle, file, text, column) in cases {
+        let problem = find(&p, needle);
+        assert!(
+            problem
+                .file
+                .ends_with(&file.file_name().unwrap().to_string_lossy().to_string()),
+            "{problem}"
+        );
+        let expected = if needle.starts_with("duplicate") {
+            line_of(&shipped_dir().join("topics/office.yaml"), "  - id: parking")
+        } else {
+            line_of(file, text)
+        };
+        let line = problem.line.unwrap_or_else(|| panic!("no line in {problem}"));
+        // A placeholder is reported at the answer's key, a line or two above the text.
+        assert!(
+            line == expected || (needle.contains("placeholder") && (expected - 2..expected).contains(&line)),
+            "{problem}: expected line {expected}"
+        );
+        let col = problem.column.unwrap_or_else(|| panic!("no column in {problem}"));
+        if column > 0 {
+            assert_eq!(col, column, "{problem}");
+        }
+        assert!(p.to_string().contains(&format!(":{line}:{col}: ")), "{p}");
+    }
+    // The duplicate points at the first definition too.
+    assert!(find(&p, "duplicate topic id").message.contains("office.yaml:"), "{p}");
+}
+
+#[test]
+fn an_answer_too_long_names_its_file_and_line() {
+    let dir = copy_of_shipped();
+    let file = dir.path().join("topics/visiting.yaml");
+    let long = "Very long answer. ".repeat(300);
+    edit(
+        &file,
+        "        📷 The official sheets ask",
+        &format!("        {long}\n        📷 The official sheets ask"),
+    );
+    let p = problems(dir.path());
+    let problem = find(&p, "topic 'photos': the en answer is");
+    assert!(problem.file.ends_with("visiting.yaml"), "{problem}");
+    let line = problem.line.expect("a line");
+    assert!(line < line_of(&file, "Very long answer."), "{problem}");
+    assert!(line > line_of(&file, "id: photos"), "{problem}");
+}
+
+#[test]
+fn non_utf8_and_multi_document_files_are_located() {
+    let dir = copy_of_shipped();
+    let file = dir.path().join("topics/visiting.yaml");
+    let mut bytes = fs::read(&file).unwrap();
+    let at = bytes.windows(12).position(|w| w == b"id: photos\n ").unwrap();
+    bytes.insert(at + 4, 0xff);
+    fs::write(&file, &bytes).unwrap();
+    let p = problems(dir.path());
+    let problem = find(&p, "not valid UTF-8");
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = at + 4 - bytes[..at].iter().rposition(|&b| b == b'\n').unwrap();
+    assert_eq!((problem.line, problem.column), (Some(line), Some(column)), "{problem}");
+
+    let dir = copy_of_shipped();
+    let file = dir.path().join("topics/visiting.yaml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, format!("{text}\n---\ntopics: []\n")).unwrap();
+    let p = problems(dir.path());
+    let problem = find(&p, "more than one YAML document");
+    assert_eq!(problem.line, Some(text.lines().count() + 2), "{problem}");
+}
+
+/// The expansion bomb of issue 12, scaled down: an alias repeated many times. It must be
+/// refused at the anchor, before anything is expanded.
+#[test]
+fn yaml_aliases_are_refused_before_expansion() {
+    let dir = copy_of_shipped();
+    let s = "x".repeat(100_000);
+    let bomb = format!(
+        "topics:\n  - id: a\n    keywords:\n      en: [&s \"{s}\", {}]\n",
+        vec!["*s"; 5000].join(", ")
+    );
+    fs::write(dir.path().join("topics/zz.yaml"), bomb).unwrap();
+    let start = std::time::Instant::now();
+    let p = problems(dir.path());
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    let problem = find(&p, "anchors");
+    assert!(problem.file.ends_with("zz.yaml"), "{problem}");
+    assert_eq!((problem.line, problem.column), (Some(4), Some(12)), "{problem}");
+}
+
+#[test]
+fn oversized_files_are_refused_unread() {
+    let dir = copy_of_shipped();
+    let big = format!("# {}\n", "x".repeat(knowledge::source::MAX_FILE_BYTES as usize));
+    fs::write(dir.path().join("topics/big.yaml"), big).unwrap();
+    let p = problems(dir.path());
+    assert!(find(&p, "larger than").file.ends_with("big.yaml"), "{p}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_refused_without_blocking() {
+    let dir = copy_of_shipped();
+    let fifo = dir.path().join("topics/zz.yaml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(status.success());
+    let start = std::time::Instant::now();
+    let p = inm_bot::load_within(Some(dir.path()), std::time::Duration::from_secs(5))
+        .err()
+        .expect("refused");
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        start.elapsed()
+    );
+    let problem = find(&p, "not a regular file");
+    assert!(problem.file.ends_with("zz.yaml"), "{problem}");
+}

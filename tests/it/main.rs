@@ -3,6 +3,7 @@
 
 mod calendar;
 mod cli;
+mod faults;
 mod knowledge;
 mod limits;
 mod matcher;

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 const WAIT: Duration = Duration::from_secs(20);
 const ADMIN: i64 = 4242;
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -24,7 +24,7 @@ fn free_port() -> u16 {
 }
 
 /// A minimal HTTP/1.1 client: (status, body).
-fn http(method: &str, port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+pub(crate) fn http(method: &str, port: u16, path: &str, headers: &[(&str, &str)], body: &str) -> (u16, String) {
     let deadline = std::time::Instant::now() + WAIT;
     let mut stream = loop {
         match TcpStream::connect(("127.0.0.1", port)) {
@@ -74,7 +74,7 @@ async fn post_update(port: u16, user: i64, secret: Option<&str>) -> u16 {
     .unwrap()
 }
 
-fn copy_knowledge(to: &Path) {
+pub(crate) fn copy_knowledge(to: &Path) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge");
     let status = Command::new("cp")
         .arg("-r")
