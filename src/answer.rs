@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::Calendar;
-use crate::dates::Moment;
+use crate::dates::{self, Moment};
 use crate::knowledge::{FactKind, Knowledge, Lang};
 use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
 
@@ -130,13 +130,14 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        self.decide(text, self.matcher.find(text, ctx.hint))
+        let answer = self.decide(text, self.matcher.find(text, ctx.hint));
+        self.about_moment(text, ctx, answer)
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
-        (self.decide(text, m), explanation)
+        (self.about_moment(text, ctx, self.decide(text, m)), explanation)
     }
 
     fn decide(&self, text: &str, m: Match) -> Answer {
@@ -183,5 +184,87 @@ impl Engine {
 
     pub fn topic_id(&self, topic: usize) -> &str {
         &self.kb.topics[topic].id
+    }
+}
+
+// Moments (issue 9): what a date or a time in a question changes about the answer. Kept apart
+// from the topic decision above: it only reads the decided answer and the conversation memory.
+
+/// Words that make a question naming a moment a question about whether the office is open.
+const OPENING_WORDS: &[&str] = &[
+    "open", "opens", "opened", "opening", "close", "closes", "closed", "closing", "hours", "work", "working", "abren",
+    "abre", "abierto", "abierta", "abiertos", "atienden", "atiende", "atencion", "cerrado", "cerrada", "cierran",
+    "cierra", "horario", "trabajan", "laboran", "servicio", "habil", "inhabil", "festivo", "holiday",
+];
+
+impl Engine {
+    /// The opening-hours topics: an answer about them leads with the verdict for its moment.
+    pub fn is_opening_topic(&self, topic: usize) -> bool {
+        matches!(self.topic_id(topic), "hours" | "holidays")
+    }
+
+    /// Reads the moment a message names and, when the message is about opening (its topic is the
+    /// hours or the holidays, it says "open" or "abren", or it only names a moment — "and on
+    /// Saturday?" — after a question about opening), answers with that topic for that moment.
+    fn about_moment(&self, text: &str, ctx: &Context, mut answer: Answer) -> Answer {
+        if matches!(answer.reply, Reply::SmallTalk(_)) {
+            return answer;
+        }
+        let tz = self.calendar.time_zone();
+        let Some(mut moment) = dates::read(text, ctx.at.with_timezone(&tz)) else {
+            return answer;
+        };
+        // "and at 4?" after "on Saturday?": the time on the day asked about before.
+        if !moment.explicit
+            && let Some(before) = ctx.memory.when.filter(|b| b.explicit)
+        {
+            moment.date = before.date;
+            moment.days = before.days;
+            moment.explicit = true;
+        }
+        let topic = answer.topic();
+        let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
+        let says_opening = matching::normalize(text)
+            .iter()
+            .any(|w| OPENING_WORDS.contains(&w.as_str()));
+        // A message whose best guess is some other subject keeps it: a weak guess at the canje
+        // with a date is still about the canje.
+        let no_subject = match answer.matched.best {
+            None => true,
+            Some(b) => self.is_opening_topic(b.topic) || answer.matched.confidence == Confidence::None,
+        };
+        let target = if opening(topic) {
+            topic
+        } else if says_opening || (topic.is_none() && no_subject) {
+            let ranked_holidays_first = answer
+                .matched
+                .ranked()
+                .find(|&t| self.is_opening_topic(t))
+                .filter(|&t| self.topic_id(t) == "holidays");
+            ctx.memory
+                .topic
+                .filter(|&t| self.is_opening_topic(t))
+                .or(ranked_holidays_first)
+                .or_else(|| self.kb.topic_index("hours"))
+        } else {
+            None
+        };
+        match target {
+            Some(t) => {
+                if topic != Some(t) {
+                    let related = answer
+                        .matched
+                        .ranked()
+                        .filter(|&r| r != t && self.is_opening_topic(r))
+                        .take(2)
+                        .collect();
+                    answer.reply = Reply::Topic { topic: t, related };
+                }
+                answer.when = Some(moment);
+            }
+            None if moment.explicit => answer.when = Some(moment),
+            None => {}
+        }
+        answer
     }
 }

@@ -5,15 +5,18 @@
 use chrono::{DateTime, Utc};
 
 use crate::answer::{Answer, Engine, Reply};
+use crate::dates::Moment;
 use crate::knowledge::{Lang, Office, Problem};
 use crate::matching::SmallTalk;
 use crate::ui;
 
 mod html;
 mod time;
+mod verdict;
 
 pub use html::{TELEGRAM_LIMIT, escape_html, html_to_text, html_visible_len, split_html, utf16_len};
-pub use time::{closures_text, date_text, hours_text, status_line, time_text, weekday_name};
+pub use time::{closures_text, date_text, days_text, hours_text, ranges_text, status_line, time_text, weekday_name};
+pub use verdict::verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -53,6 +56,11 @@ pub fn map_link(office: &Office) -> String {
 
 /// Fills an answer's placeholders for the instant `now`.
 pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> String {
+    fill_with(engine, text, lang, now, true)
+}
+
+/// Like `fill`; without `status`, the "open now?" line is left out (the answer is about another day).
+fn fill_with(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>, status: bool) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
@@ -69,6 +77,7 @@ pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> Stri
         };
         let name = &after[..end];
         let value = match name {
+            "status" if !status => String::new(),
             "status" => status_line(&cal.status_at(now), lang),
             "hours" => hours_text(cal, lang),
             "address" => engine.kb.office.address.clone(),
@@ -85,10 +94,33 @@ pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> Stri
 
 /// A topic's full answer: title, text, optionally its checklist (unticked), and the reminder.
 pub fn topic(engine: &Engine, topic: usize, lang: Lang, now: DateTime<Utc>, fmt: Format, checklist: bool) -> String {
+    topic_when(engine, topic, None, lang, now, fmt, checklist)
+}
+
+/// Like `topic`, about a moment: an hours or holidays answer then leads with the verdict for it,
+/// and leaves out "open now" when the moment is another day.
+pub fn topic_when(
+    engine: &Engine,
+    topic: usize,
+    when: Option<Moment>,
+    lang: Lang,
+    now: DateTime<Utc>,
+    fmt: Format,
+    checklist: bool,
+) -> String {
     let t = &engine.kb.topics[topic];
-    let mut out = fmt.bold(t.title.get(lang));
+    let when = when.filter(|_| engine.is_opening_topic(topic));
+    let mut out = String::new();
+    let mut status = true;
+    if let Some(m) = &when {
+        out.push_str(&fmt.bold(&verdict(&engine.calendar, m, lang, now)));
+        out.push_str("\n\n");
+        let today = now.with_timezone(&engine.calendar.time_zone()).date_naive();
+        status = m.date == today && m.days == 1 && m.time.is_none() && m.part.is_none();
+    }
+    out.push_str(&fmt.bold(t.title.get(lang)));
     out.push_str("\n\n");
-    out.push_str(&fmt.text(fill(engine, t.answer.get(lang), lang, now).trim_end()));
+    out.push_str(&fmt.text(fill_with(engine, t.answer.get(lang), lang, now, status).trim()));
     if checklist && !t.checklist.is_empty() {
         out.push_str("\n\n");
         out.push_str(&fmt.bold(ui::CHECKLIST_HEADING.get(lang)));
@@ -130,7 +162,7 @@ pub fn progress(done: usize, total: usize, lang: Lang) -> String {
 pub fn answer(engine: &Engine, answer: &Answer, now: DateTime<Utc>, fmt: Format) -> String {
     let lang = answer.lang;
     match &answer.reply {
-        Reply::Topic { topic: t, .. } => topic(engine, *t, lang, now, fmt, true),
+        Reply::Topic { topic: t, .. } => topic_when(engine, *t, answer.when, lang, now, fmt, true),
         Reply::Suggestions { topics } => {
             let mut out = fmt.text(ui::DID_YOU_MEAN.get(lang));
             for t in topics {
