@@ -6,8 +6,10 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::answer::{Context, Engine, Reply};
+use crate::answer::{Context, Engine, Memory, Reply};
+use crate::dates::Moment;
 use crate::knowledge::Lang;
+use crate::memory;
 use crate::render::{self, Format};
 use crate::ui::{self, Where};
 
@@ -22,6 +24,8 @@ pub struct Console<'a> {
     /// The checklist on screen, for `/tick N`.
     checklist: Option<usize>,
     ticked: HashMap<usize, BTreeSet<String>>,
+    /// What the conversation was last about, for follow-ups ("and on Saturday?").
+    memory: Memory,
 }
 
 impl<'a> Console<'a> {
@@ -33,6 +37,7 @@ impl<'a> Console<'a> {
             offered: Vec::new(),
             checklist: None,
             ticked: HashMap::new(),
+            memory: Memory::default(),
         }
     }
 
@@ -55,13 +60,14 @@ impl<'a> Console<'a> {
         {
             return Some(self.show_topic(topic, self.lang(), now));
         }
-        let answer = self
-            .engine
-            .answer(line, &Context::new(self.lang.or(self.last_lang), now));
+        let before = memory::fresh(self.memory, now);
+        let ctx = Context::new(self.lang.or(self.last_lang), now).with_memory(before);
+        let answer = self.engine.answer(line, &ctx);
+        self.memory = answer.remember(before, now);
         let lang = answer.lang;
         self.last_lang = Some(lang);
         Some(match &answer.reply {
-            Reply::Topic { topic, .. } => self.show_topic(*topic, lang, now),
+            Reply::Topic { topic, .. } => self.show_topic_when(*topic, answer.when, lang, now),
             Reply::Suggestions { topics } => self.numbered(ui::DID_YOU_MEAN.get(lang), topics, lang),
             Reply::Unknown => render::unknown(lang, Format::Plain),
             Reply::SmallTalk(talk) => render::small_talk(*talk, lang, Format::Plain),
@@ -118,9 +124,13 @@ impl<'a> Console<'a> {
     }
 
     fn show_topic(&mut self, topic: usize, lang: Lang, now: DateTime<Utc>) -> String {
+        self.show_topic_when(topic, None, lang, now)
+    }
+
+    fn show_topic_when(&mut self, topic: usize, when: Option<Moment>, lang: Lang, now: DateTime<Utc>) -> String {
         self.offered.clear();
         let has_checklist = !self.engine.kb.topics[topic].checklist.is_empty();
-        let mut text = render::topic(self.engine, topic, lang, now, Format::Plain, false);
+        let mut text = render::topic_when(self.engine, topic, when, lang, now, Format::Plain, false);
         if has_checklist {
             self.checklist = Some(topic);
             text.push_str("\n\n");

@@ -6,6 +6,7 @@
 //! - The core knows nothing of Telegram: `knowledge` (the YAML schema, loading, validation) →
 //!   `matching` and `calendar` → `answer` (the one decision, `Engine::answer`) → `render`, with the
 //!   fixed interface words in `ui`.
+//! - `memory` keeps each conversation's `answer::Memory` for follow-ups (bounded, short-lived).
 //! - Front ends: `console` (a terminal conversation), `telegram` (the bot), `cli` (the command
 //!   line), and `eval` (measuring understanding on question files).
 //! - Operations: `ops` (the database, unanswered questions, flood control, metrics).
@@ -20,6 +21,7 @@ pub mod dates;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;
+pub mod memory;
 pub mod ops;
 pub mod render;
 pub mod telegram;

@@ -8,6 +8,7 @@ use teloxide::types::{InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOpt
 
 use super::CALLBACK_LIMIT;
 use crate::answer::Engine;
+use crate::dates::Moment;
 use crate::knowledge::Lang;
 use crate::render::{self, Format};
 use crate::ui::{self, Where};
@@ -121,7 +122,19 @@ pub(super) fn deep_link(me: &Me, payload: &str) -> url::Url {
 }
 
 pub(super) fn topic_reply(engine: &Engine, topic: usize, lang: Lang, me: &Me, private: bool) -> Reply {
-    let html = render::topic(engine, topic, lang, Utc::now(), Format::Html, false);
+    topic_reply_when(engine, topic, None, lang, me, private)
+}
+
+/// A topic's answer about a moment: the hours lead with the verdict for it.
+pub(super) fn topic_reply_when(
+    engine: &Engine,
+    topic: usize,
+    when: Option<Moment>,
+    lang: Lang,
+    me: &Me,
+    private: bool,
+) -> Reply {
+    let html = render::topic_when(engine, topic, when, lang, Utc::now(), Format::Html, false);
     Reply {
         html,
         keyboard: topic_keyboard(engine, topic, lang, me, private),
