@@ -102,10 +102,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Measure understanding on a questions file (lang<TAB>topic<TAB>question).
+    /// Measure understanding on a questions file (lang<TAB>topic<TAB>question), or on a
+    /// conversation file (JSONL, one conversation a line; see shared/eval/README.md).
     Eval {
         file: PathBuf,
-        /// Exit non-zero if in-scope accuracy is below this (0-1, or a percentage).
+        /// Exit non-zero if in-scope accuracy (for conversations: turns passed) is below this (0-1, or a percentage).
         #[arg(long)]
         min: Option<f64>,
         /// Exit non-zero if the rejection rate of "none" questions is below this (0-1, or a percentage).
