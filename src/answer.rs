@@ -197,6 +197,12 @@ const OPENING_WORDS: &[&str] = &[
     "cierra", "horario", "trabajan", "laboran", "servicio", "habil", "inhabil", "festivo", "holiday",
 ];
 
+/// Words of going to the office: with a time of day ("can I come in the evening?") the question
+/// is whether it is open then.
+const VISIT_WORDS: &[&str] = &[
+    "go", "come", "arrive", "visit", "show", "ir", "venir", "llegar", "voy", "vengo", "llego", "paso", "pasar",
+];
+
 impl Engine {
     /// The opening-hours topics: an answer about them leads with the verdict for its moment.
     pub fn is_opening_topic(&self, topic: usize) -> bool {
@@ -224,18 +230,23 @@ impl Engine {
         }
         let topic = answer.topic();
         let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
-        let says_opening = matching::normalize(text)
-            .iter()
-            .any(|w| OPENING_WORDS.contains(&w.as_str()));
+        let words = matching::normalize(text);
+        let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
         // A message whose best guess is some other subject keeps it: a weak guess at the canje
         // with a date is still about the canje.
+        // A time of day ("at 3:30pm", "in the evening") is about opening unless a procedure is
+        // the subject.
+        let time_of_day = moment.time.is_some() || moment.part.is_some();
         let no_subject = match answer.matched.best {
             None => true,
-            Some(b) => self.is_opening_topic(b.topic) || answer.matched.confidence == Confidence::None,
+            Some(b) => self.is_opening_topic(b.topic) || answer.matched.confidence == Confidence::None || time_of_day,
         };
+        let says_visit = time_of_day
+            && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty())
+            && words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));
         let target = if opening(topic) {
             topic
-        } else if says_opening || (topic.is_none() && no_subject) {
+        } else if says_opening || says_visit || (topic.is_none() && no_subject) {
             let ranked_holidays_first = answer
                 .matched
                 .ranked()

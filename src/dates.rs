@@ -140,9 +140,12 @@ pub fn read(text: &str, now: DateTime<Tz>) -> Option<Moment> {
             _ if is_tomorrow(w) => set_day(Strength::Relative, today + Duration::days(1), 1),
             _ => {
                 if let Some(wd) = weekday(w) {
-                    let next =
-                        matches!(prev, "next" | "proximo" | "siguiente") || (t(i + 1) == "que" && t(i + 2) == "viene");
-                    let mut date = next_weekday(today, wd, next);
+                    let next = matches!(prev, "proximo" | "siguiente") || (t(i + 1) == "que" && t(i + 2) == "viene");
+                    let mut date = if prev == "next" {
+                        next_week(today, wd)
+                    } else {
+                        next_weekday(today, wd, next)
+                    };
                     // "el lunes 16", "Monday the 16th": that weekday with that day of the month.
                     let k = if t(i + 1) == "the" { i + 2 } else { i + 1 };
                     if let Some(n) = day_number(t(k)).filter(|_| !is_time_word(t(k + 1)))
@@ -600,6 +603,13 @@ fn next_weekday(today: NaiveDate, wd: Weekday, strictly_after: bool) -> NaiveDat
     today + Duration::days(ahead)
 }
 
+/// English "next Saturday": that day of next week (Monday to Sunday). Spanish "el próximo
+/// sábado" is the coming one.
+fn next_week(today: NaiveDate, wd: Weekday) -> NaiveDate {
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday())) + Duration::days(7);
+    monday + Duration::days(i64::from(wd.num_days_from_monday()))
+}
+
 /// The next date (from today, within two years) that is this weekday and this day of the month.
 fn weekday_of_month(today: NaiveDate, wd: Weekday, day: u32) -> Option<NaiveDate> {
     let (mut y, mut m) = (today.year(), today.month());
@@ -815,6 +825,9 @@ mod tests {
         assert_eq!(date("y el martes?"), Some(d(2026, 12, 1)));
         assert_eq!(date("and on friday?"), Some(d(2026, 11, 27)));
         assert_eq!(date("next friday"), Some(d(2026, 12, 4)));
+        assert_eq!(date("next saturday"), Some(d(2026, 12, 5)));
+        assert_eq!(date("next monday"), Some(d(2026, 11, 30)));
+        assert_eq!(date("el próximo sábado"), Some(d(2026, 11, 28)));
         assert_eq!(date("el viernes que viene"), Some(d(2026, 12, 4)));
         assert_eq!(date("open on saterday?"), Some(d(2026, 11, 28)));
         assert_eq!(date("atienden el MIÉRCOLES"), Some(d(2026, 12, 2)));
