@@ -203,6 +203,26 @@ const VISIT_WORDS: &[&str] = &[
     "go", "come", "arrive", "visit", "show", "ir", "venir", "llegar", "voy", "vengo", "llego", "paso", "pasar",
 ];
 
+/// Words of a follow-up that only point at a moment ("what about next Saturday?", "¿y el
+/// próximo martes?").
+const ELLIPTIC: &[&str] = &[
+    "next",
+    "this",
+    "ok",
+    "okay",
+    "up",
+    "then",
+    "about",
+    "que",
+    "viene",
+    "proximo",
+    "proxima",
+    "siguiente",
+    "entonces",
+    "este",
+    "esta",
+];
+
 impl Engine {
     /// The opening-hours topics: an answer about them leads with the verdict for its moment.
     pub fn is_opening_topic(&self, topic: usize) -> bool {
@@ -232,15 +252,16 @@ impl Engine {
         let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
         let words = matching::normalize(text);
         let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
-        // A message whose best guess is some other subject keeps it: a weak guess at the canje
-        // with a date is still about the canje.
-        // A time of day ("at 3:30pm", "in the evening") is about opening unless a procedure is
-        // the subject.
+        // "and on Saturday?", "can I go at 2:30 pm?": nothing but the moment, fillers and going
+        // there. "¿cómo está el clima mañana?" has a subject of its own.
         let time_of_day = moment.time.is_some() || moment.part.is_some();
-        let no_subject = match answer.matched.best {
-            None => true,
-            Some(b) => self.is_opening_topic(b.topic) || answer.matched.confidence == Confidence::None || time_of_day,
-        };
+        let no_subject = words.iter().all(|w| {
+            self.matcher.is_filler(w)
+                || dates::is_date_word(w)
+                || VISIT_WORDS.contains(&w.as_str())
+                || ELLIPTIC.contains(&w.as_str())
+                || w.bytes().all(|b| b.is_ascii_digit())
+        });
         let says_visit = time_of_day
             && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty())
             && words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));

@@ -192,6 +192,21 @@ pub fn is_date_word(word: &str) -> bool {
         || month(word).is_some()
         || ordinal(word).is_some()
         || suffixed_hour(word).is_some()
+        || minutes_pm(word)
+}
+
+/// Whether a normalised word only places a moment in the calendar (a month, "12th", "8am"),
+/// unlike "saturday" or "tomorrow", which also say the question is about opening.
+pub fn is_calendar_word(word: &str) -> bool {
+    month(word).is_some() || ordinal(word).is_some() || suffixed_hour(word).is_some() || minutes_pm(word)
+}
+
+/// "30pm": what "3:30pm" leaves once the colon has split it.
+fn minutes_pm(word: &str) -> bool {
+    let digits = word.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    matches!(&word[digits.len()..], "am" | "pm" | "h" | "hrs")
+        && (1..=2).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 const DATE_WORDS: &[&str] = &[

@@ -270,9 +270,10 @@ impl Matcher {
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
         let mut factor = 1.0;
         let known = term_en.is_some() || term_es.is_some() || self.typos.knows(word);
-        if !known && crate::dates::is_date_word(word) {
-            // A date or a time the knowledge base does not use ("december", "8am") says nothing
-            // about the topic: neutral, like a stop word, so it never sinks a match.
+        if (!known && crate::dates::is_date_word(word)) || crate::dates::is_calendar_word(word) {
+            // A date or a time the knowledge base does not use ("tmrw", "8am"), and any month or
+            // day of the month ("diciembre", "12th"), says nothing about the topic: neutral, like
+            // a stop word, so it never sinks a match.
             return Token {
                 stop_en: true,
                 stop_es: true,

@@ -3,6 +3,7 @@
 
 mod calendar;
 mod cli;
+mod dates;
 mod knowledge;
 mod matcher;
 mod operations;
