@@ -325,7 +325,7 @@ fn weekday(w: &str) -> Option<Weekday> {
         "friday" | "fridays" | "fri" | "viernes" => Fri,
         "saturday" | "saturdays" | "sabado" | "sabados" => Sat,
         "sunday" | "sundays" | "domingo" | "domingos" => Sun,
-        _ => return fuzzy(w, WEEKDAY_TYPOS).and_then(|c| weekday(c)),
+        _ => return fuzzy(w, WEEKDAY_TYPOS).and_then(weekday),
     })
 }
 
@@ -364,7 +364,7 @@ const TOMORROW_TYPOS: &[&str] = &["tomorrow"];
 /// A word one or two typing slips from a candidate (same first letter; distance 1, or 2 for long
 /// words). Cheap: most words fail on the first letter or the length.
 fn fuzzy<'a>(w: &str, candidates: &[&'a str]) -> Option<&'a str> {
-    if w.len() < 5 || !w.bytes().all(|b| b.is_ascii_lowercase()) {
+    if w.len() < 5 {
         return None;
     }
     let first = w.as_bytes()[0];
@@ -373,6 +373,7 @@ fn fuzzy<'a>(w: &str, candidates: &[&'a str]) -> Option<&'a str> {
         c.as_bytes()[0] == first
             && c.len().abs_diff(w.len()) <= max
             && c.len() >= 6
+            && w.bytes().all(|b| b.is_ascii_lowercase())
             && strsim::osa_distance(w, c) <= max
     })
 }
@@ -395,7 +396,7 @@ fn month(w: &str) -> Option<u32> {
         "october" | "oct" | "octubre" => 10,
         "november" | "nov" | "noviembre" => 11,
         "december" | "dec" | "diciembre" | "dic" => 12,
-        _ => return fuzzy(w, MONTH_TYPOS).and_then(|c| month(c)),
+        _ => return fuzzy(w, MONTH_TYPOS).and_then(month),
     })
 }
 
@@ -521,7 +522,7 @@ fn named_in(toks: &[String], y: i32) -> Option<NaiveDate> {
 fn with_year(after: &[String], date: NaiveDate, in_year: impl Fn(i32) -> Option<NaiveDate>) -> (NaiveDate, usize) {
     let t = |i: usize| after.get(i).map(String::as_str).unwrap_or("");
     let k = usize::from(matches!(t(0), "de" | "del" | "of" | "in" | "en"));
-    match year(t(k)).and_then(|y| in_year(y)) {
+    match year(t(k)).and_then(in_year) {
         Some(d) => (d, k + 1),
         None => (date, 0),
     }
@@ -600,15 +601,20 @@ const NAMED: &[(&str, Named)] = &[
 ];
 
 fn named_kind(toks: &[String]) -> Option<(usize, Named)> {
-    NAMED.iter().find_map(|(phrase, kind)| {
-        let n = phrase.split(' ').count();
-        let same = toks.len() >= n
-            && phrase
-                .split(' ')
-                .zip(toks)
-                .all(|(p, w)| p == w || (p.len() >= 7 && fuzzy(w, &[p]).is_some()));
-        same.then_some((n, *kind))
-    })
+    // Every named day starts with the same letter as its first word, typo or not.
+    let first = toks.first()?.as_bytes().first().copied()?;
+    NAMED
+        .iter()
+        .filter(|(p, _)| p.as_bytes()[0] == first)
+        .find_map(|(phrase, kind)| {
+            let n = phrase.split(' ').count();
+            let same = toks.len() >= n
+                && phrase
+                    .split(' ')
+                    .zip(toks)
+                    .all(|(p, w)| p == w || (p.len() >= 7 && fuzzy(w, &[p]).is_some()));
+            same.then_some((n, *kind))
+        })
 }
 
 /// The next date with this weekday: today counts unless `strictly_after`.

@@ -183,7 +183,16 @@ fn chat_json_keeps_one_conversation_per_chat() {
     let v = json_lines(&o);
     assert_eq!(v.len(), 4, "one object per non-empty line");
     for turn in &v {
-        for key in ["chat", "question", "topic", "fact", "when", "lang", "suggestions", "answer"] {
+        for key in [
+            "chat",
+            "question",
+            "topic",
+            "fact",
+            "when",
+            "lang",
+            "suggestions",
+            "answer",
+        ] {
             assert!(turn.get(key).is_some(), "{key} missing in {turn}");
         }
     }
