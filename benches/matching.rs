@@ -1,5 +1,5 @@
 //! Benchmarks: the time to answer one question through the decision every front end uses, and
-//! to match one (over the evaluation questions) and the
+//! to match one (over the evaluation questions), to answer one that names a date, and the
 //! time to load, validate and index the built-in knowledge base.
 
 use std::hint::black_box;
@@ -35,6 +35,25 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             i = (i + 1) % qs.len();
             black_box(engine.answer(black_box(&qs[i]), &ctx))
+        })
+    });
+    // The questions of our own development conversations: nearly all name a day or a time.
+    let dated: Vec<String> =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/conversations.jsonl"))
+            .ok()
+            .and_then(|t| inm_bot::conversations::parse(&t).ok())
+            .map(|cs| cs.into_iter().flat_map(|c| c.turns).map(|t| t.text).collect())
+            .unwrap_or_else(|| {
+                vec![
+                    "is it open this Saturday?".to_string(),
+                    "¿puedo ir a las 4 de la tarde?".to_string(),
+                ]
+            });
+    let mut j = 0;
+    c.bench_function("answer one question with a date", |b| {
+        b.iter(|| {
+            j = (j + 1) % dated.len();
+            black_box(engine.answer(black_box(&dated[j]), &ctx))
         })
     });
     c.bench_function("match one question (matcher only)", |b| {

@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::calendar::Calendar;
-use crate::dates::Moment;
+use crate::dates::{self, Moment};
 use crate::knowledge::{FactKind, Knowledge, Lang};
 use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
 
@@ -143,13 +143,14 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        self.decide(text, self.matcher.find(text, ctx.hint), ctx)
+        let answer = self.decide(text, self.matcher.find(text, ctx.hint), ctx);
+        self.about_moment(text, ctx, answer)
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
-        (self.decide(text, m, ctx), explanation)
+        (self.about_moment(text, ctx, self.decide(text, m, ctx)), explanation)
     }
 
     fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {
@@ -233,5 +234,119 @@ impl Engine {
 
     pub fn topic_id(&self, topic: usize) -> &str {
         &self.kb.topics[topic].id
+    }
+}
+
+// Moments (issue 9): what a date or a time in a question changes about the answer. Kept apart
+// from the topic decision above: it only reads the decided answer and the conversation memory.
+
+/// Words that make a question naming a moment a question about whether the office is open.
+const OPENING_WORDS: &[&str] = &[
+    "open", "opens", "opened", "opening", "close", "closes", "closed", "closing", "hours", "work", "working", "abren",
+    "abre", "abierto", "abierta", "abiertos", "atienden", "atiende", "atencion", "cerrado", "cerrada", "cierran",
+    "cierra", "horario", "trabajan", "laboran", "servicio", "habil", "inhabil", "festivo", "holiday",
+];
+
+/// Words of going to the office: with a time of day ("can I come in the evening?") the question
+/// is whether it is open then.
+const VISIT_WORDS: &[&str] = &[
+    "go", "come", "arrive", "visit", "show", "ir", "venir", "llegar", "voy", "vengo", "llego", "paso", "pasar",
+];
+
+/// Words of a follow-up that only point at a moment ("what about next Saturday?", "¿y el
+/// próximo martes?").
+const ELLIPTIC: &[&str] = &[
+    "next",
+    "this",
+    "ok",
+    "okay",
+    "up",
+    "then",
+    "about",
+    "que",
+    "viene",
+    "proximo",
+    "proxima",
+    "siguiente",
+    "entonces",
+    "este",
+    "esta",
+];
+
+impl Engine {
+    /// The opening-hours topics: an answer about them leads with the verdict for its moment.
+    pub fn is_opening_topic(&self, topic: usize) -> bool {
+        matches!(self.topic_id(topic), "hours" | "holidays")
+    }
+
+    /// Reads the moment a message names and, when the message is about opening (its topic is the
+    /// hours or the holidays, it says "open" or "abren", or it only names a moment — "and on
+    /// Saturday?" — after a question about opening), answers with that topic for that moment.
+    fn about_moment(&self, text: &str, ctx: &Context, mut answer: Answer) -> Answer {
+        if matches!(answer.reply, Reply::SmallTalk(_)) {
+            return answer;
+        }
+        let tz = self.calendar.time_zone();
+        let Some(mut moment) = dates::read(text, ctx.at.with_timezone(&tz)) else {
+            return answer;
+        };
+        // "and at 4?" after "on Saturday?": the time on the day asked about before.
+        if !moment.explicit
+            && let Some(before) = ctx.memory.when.filter(|b| b.explicit)
+        {
+            moment.date = before.date;
+            moment.days = before.days;
+            moment.explicit = true;
+        }
+        let topic = answer.topic();
+        let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
+        let words = matching::normalize(text);
+        let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
+        // "and on Saturday?", "can I go at 2:30 pm?": nothing but the moment, fillers and going
+        // there. "¿cómo está el clima mañana?" has a subject of its own.
+        let time_of_day = moment.time.is_some() || moment.part.is_some();
+        let no_subject = words.iter().all(|w| {
+            self.matcher.is_filler(w)
+                || dates::is_date_word(w)
+                || VISIT_WORDS.contains(&w.as_str())
+                || ELLIPTIC.contains(&w.as_str())
+                || w.bytes().all(|b| b.is_ascii_digit())
+        });
+        let says_visit = time_of_day
+            && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty())
+            && words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));
+        let target = if opening(topic) {
+            topic
+        } else if says_opening || says_visit || (topic.is_none() && no_subject) {
+            let ranked_holidays_first = answer
+                .matched
+                .ranked()
+                .find(|&t| self.is_opening_topic(t))
+                .filter(|&t| self.topic_id(t) == "holidays");
+            ctx.memory
+                .topic
+                .filter(|&t| self.is_opening_topic(t))
+                .or(ranked_holidays_first)
+                .or_else(|| self.kb.topic_index("hours"))
+        } else {
+            None
+        };
+        match target {
+            Some(t) => {
+                if topic != Some(t) {
+                    let related = answer
+                        .matched
+                        .ranked()
+                        .filter(|&r| r != t && self.is_opening_topic(r))
+                        .take(2)
+                        .collect();
+                    answer.reply = Reply::Topic { topic: t, related };
+                }
+                answer.when = Some(moment);
+            }
+            None if moment.explicit => answer.when = Some(moment),
+            None => {}
+        }
+        answer
     }
 }

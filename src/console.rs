@@ -6,9 +6,9 @@ use std::io::Write;
 
 use chrono::{DateTime, Utc};
 
-use crate::answer::{Context, Engine, Reply};
-use crate::knowledge::FactKind;
-use crate::knowledge::Lang;
+use crate::answer::{Context, Engine, Memory, Reply};
+use crate::knowledge::{FactKind, Lang};
+use crate::memory;
 use crate::render::{self, Focus, Format};
 use crate::ui::{self, Where};
 
@@ -23,6 +23,8 @@ pub struct Console<'a> {
     /// The checklist on screen, for `/tick N`.
     checklist: Option<usize>,
     ticked: HashMap<usize, BTreeSet<String>>,
+    /// What the conversation was last about, for follow-ups ("and on Saturday?").
+    memory: Memory,
 }
 
 impl<'a> Console<'a> {
@@ -34,6 +36,7 @@ impl<'a> Console<'a> {
             offered: Vec::new(),
             checklist: None,
             ticked: HashMap::new(),
+            memory: Memory::default(),
         }
     }
 
@@ -56,9 +59,10 @@ impl<'a> Console<'a> {
         {
             return Some(self.show_topic(topic, self.lang(), now));
         }
-        let answer = self
-            .engine
-            .answer(line, &Context::new(self.lang.or(self.last_lang), now));
+        let before = memory::fresh(self.memory, now);
+        let ctx = Context::new(self.lang.or(self.last_lang), now).with_memory(before);
+        let answer = self.engine.answer(line, &ctx);
+        self.memory = answer.remember(before, now);
         let lang = answer.lang;
         self.last_lang = Some(lang);
         Some(match &answer.reply {

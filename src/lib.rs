@@ -6,8 +6,9 @@
 //! - The core knows nothing of Telegram: `knowledge` (the YAML schema, loading, validation) →
 //!   `matching` and `calendar` → `answer` (the one decision, `Engine::answer`) → `render`, with the
 //!   fixed interface words in `ui`.
+//! - `memory` keeps each conversation's `answer::Memory` for follow-ups (bounded, short-lived).
 //! - Front ends: `console` (a terminal conversation), `telegram` (the bot), `cli` (the command
-//!   line), and `eval` (measuring understanding on question files).
+//!   line), and `eval` and `conversations` (measuring understanding on question and conversation files).
 //! - Operations: `ops` (the database, unanswered questions, flood control, metrics).
 
 use std::path::Path;
@@ -17,10 +18,12 @@ pub mod answer;
 pub mod calendar;
 pub mod cli;
 pub mod console;
+pub mod conversations;
 pub mod dates;
 pub mod eval;
 pub mod knowledge;
 pub mod matching;
+pub mod memory;
 pub mod ops;
 pub mod render;
 pub mod telegram;

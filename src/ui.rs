@@ -87,6 +87,47 @@ pub const NO_CLOSURES: Ui = ui("• none in the coming year", "• ninguno en el
 pub const DATE_RANGE_TO: Ui = ui("to", "al");
 pub const CUSTOMARY_MARK: Ui = ui(" (customary, check)", " (habitual, confirma)");
 
+// The verdict for the moment a question asks about ("Saturday 28 Nov: closed…"). Texts with two
+// values are filled twice, in order.
+pub const V_CLOSED_WEEKDAY: Ui = ui("{}: closed (the office opens {}).", "{}: cerrado (la oficina abre {}).");
+pub const V_CLOSED_HOLIDAY: Ui = ui("{}: closed, {}.", "{}: cerrado, {}.");
+pub const V_CUSTOMARY: Ui = ui(
+    "{}: usually closed ({}) — check before you go.",
+    "{}: normalmente cerrado ({}) — confirma antes de ir.",
+);
+pub const V_NEXT_OPENING: Ui = ui(" Next opening: {}.", " Próxima apertura: {}.");
+pub const V_OPEN_DAY: Ui = ui("{}: open, {}.", "{}: abierto, {}.");
+pub const V_OPEN_AT: Ui = ui("{}: open ({}).", "{}: abierto ({}).");
+pub const V_AT: Ui = ui("at {}", "a las {}");
+pub const V_AFTER_CLOSING: Ui = ui(
+    "{} is after closing time ({}).",
+    "{} es después de la hora de cierre ({}).",
+);
+pub const V_BEFORE_OPENING: Ui = ui(
+    "{} is before opening time ({}).",
+    "{} es antes de la hora de apertura ({}).",
+);
+pub const V_MORNING: Ui = ui("in the morning", "por la mañana");
+pub const V_AFTERNOON: Ui = ui("in the afternoon", "por la tarde");
+pub const V_EVENING: Ui = ui("in the evening", "por la noche");
+pub const V_EARLY: Ui = ui("early", "temprano");
+pub const V_PART_OPEN_FROM: Ui = ui("{}: open from {}.", "{}: abierto desde las {}.");
+pub const V_PART_OPEN_UNTIL: Ui = ui("{}: open only until {}.", "{}: abierto sólo hasta las {}.");
+pub const V_PART_OPEN: Ui = ui("{}: open, {}.", "{}: abierto, {}.");
+pub const V_PART_CLOSED: Ui = ui(
+    "{}: closed (the office closes at {}).",
+    "{}: cerrado (la oficina cierra a las {}).",
+);
+pub const V_OPENS_AT: Ui = ui("{}: the office opens at {}.", "{}: la oficina abre a las {}.");
+pub const V_SPAN_CLOSED: Ui = ui("closed {}", "cerrado el {}");
+pub const V_SPAN_CUSTOMARY: Ui = ui(
+    "usually closed {} — check before you go",
+    "normalmente cerrado el {} — confirma antes de ir",
+);
+pub const V_SPAN_OPEN_REST: Ui = ui("open the other weekdays, {}", "abierto los demás días hábiles, {}");
+pub const V_SPAN_AND: Ui = ui(" and ", " y ");
+pub const V_YEAR: Ui = ui(" {}", " de {}");
+
 // Checklists.
 pub const PROGRESS: Ui = ui("{} ready", "{} listos");
 pub const PROGRESS_DONE: Ui = ui("{} ready: all set! 🎉", "{} listos: ¡todo listo! 🎉");

@@ -1,6 +1,6 @@
 //! The `inm-bot` command line: the Telegram bot, the console chat, and tools for people who write
 //! the knowledge base. The arguments are here; each subcommand is one function (`ask`, `tools`,
-//! `bot`), and standard input is read line by line with a cap (`input`).
+//! `bot`, `chat` for scripted conversations), and standard input is read line by line with a cap (`input`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ use crate::knowledge::Lang;
 
 mod ask;
 mod bot;
+mod chat;
 mod input;
 mod tools;
 
@@ -62,6 +63,13 @@ enum Command {
         /// Start in this language (en or es); otherwise each question's own language is used.
         #[arg(long)]
         lang: Option<Lang>,
+        /// A scripted conversation: one JSON object per line in ({"text", "at", "chat", "lang"},
+        /// all but text optional; a plain line is the text), one JSON object per line out.
+        #[arg(long)]
+        json: bool,
+        /// With --json: the instant of turns that give no "at" (default: now).
+        #[command(flatten)]
+        at: At,
     },
     /// Answer one question, or one question per line from standard input.
     Ask {
@@ -94,10 +102,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Measure understanding on a questions file (lang<TAB>topic<TAB>question).
+    /// Measure understanding on a questions file (lang<TAB>topic<TAB>question), or on a
+    /// conversation file (JSONL, one conversation a line; see shared/eval/README.md).
     Eval {
         file: PathBuf,
-        /// Exit non-zero if in-scope accuracy is below this (0-1, or a percentage).
+        /// Exit non-zero if in-scope accuracy (for conversations: turns passed) is below this (0-1, or a percentage).
         #[arg(long)]
         min: Option<f64>,
         /// Exit non-zero if the rejection rate of "none" questions is below this (0-1, or a percentage).
@@ -185,13 +194,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
         None if cli.run.has_token() => Command::Run(Box::new(cli.run.clone())),
         None => {
             eprintln!("No TELOXIDE_TOKEN set: starting the console chat. Set TELOXIDE_TOKEN to run the Telegram bot.");
-            Command::Chat { lang: None }
+            Command::Chat {
+                lang: None,
+                json: false,
+                at: At { at: None },
+            }
         }
     };
     let out = &mut std::io::stdout().lock();
     match command {
         Command::Run(args) => bot::run(*args, knowledge),
-        Command::Chat { lang } => ask::chat(&load(knowledge)?, lang, out),
+        Command::Chat { lang, json: false, .. } => ask::chat(&load(knowledge)?, lang, out),
+        Command::Chat { lang, json: true, at } => {
+            chat::chat_json(&load(knowledge)?, lang, at.at, std::io::stdin().lock(), out)
+        }
         Command::Ask {
             json,
             lang,

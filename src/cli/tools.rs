@@ -11,6 +11,7 @@ use serde_json::json;
 use super::{Out, load};
 use crate::answer::Engine;
 use crate::calendar::Reason;
+use crate::conversations;
 use crate::eval;
 use crate::knowledge::Lang;
 use crate::matching;
@@ -68,6 +69,9 @@ pub(super) fn eval(
     out: Out,
 ) -> Result<ExitCode> {
     let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    if conversations::is_conversations(&text) {
+        return eval_conversations(engine, file, &text, min, json, out);
+    }
     let cases = eval::parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
     let report = eval::run(engine, &cases);
     if json {
@@ -89,6 +93,32 @@ pub(super) fn eval(
         }
     }
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// `eval` on a conversation file: `min` is the floor on the share of turns passed.
+fn eval_conversations(
+    engine: &Engine,
+    file: &Path,
+    text: &str,
+    min: Option<f64>,
+    json: bool,
+    out: Out,
+) -> Result<ExitCode> {
+    let convs = conversations::parse(text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
+    let report = conversations::run(engine, &convs, Utc::now());
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        write!(out, "{}", conversations::format_report(&report))?;
+    }
+    let floor = min.map(|m| if m > 1.0 { m / 100.0 } else { m });
+    if let Some(f) = floor
+        && report.turn_rate() < f
+    {
+        eprintln!("turns passed {:.3} is below the minimum {f}", report.turn_rate());
+        return Ok(ExitCode::FAILURE);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 pub(super) fn validate(dir: Option<&Path>, out: Out) -> Result<ExitCode> {

@@ -286,6 +286,20 @@ impl Matcher {
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
         let mut factor = 1.0;
         let known = term_en.is_some() || term_es.is_some() || self.typos.knows(word);
+        if (!known && crate::dates::is_date_word(word)) || crate::dates::is_calendar_word(word) {
+            // A date or a time the knowledge base does not use ("tmrw", "8am"), and any month or
+            // day of the month ("diciembre", "12th"), says nothing about the topic: neutral, like
+            // a stop word, so it never sinks a match.
+            return Token {
+                stop_en: true,
+                stop_es: true,
+                term_en: None,
+                term_es: None,
+                factor: 1.0,
+                phrase_en: None,
+                phrase_es: None,
+            };
+        }
         if !known && !stop_en && !stop_es && self.common.binary_search(&word).is_ok() {
             // Not typo-corrected: "tried" is a word, not a misspelt keyword. Factor 0 marks it.
             return Token {

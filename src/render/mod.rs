@@ -13,9 +13,11 @@ use crate::ui;
 mod fact;
 mod html;
 mod time;
+mod verdict;
 
 pub use html::{TELEGRAM_LIMIT, escape_html, html_to_text, html_visible_len, split_html, utf16_len};
-pub use time::{closures_text, date_text, hours_text, status_line, time_text, weekday_name};
+pub use time::{closures_text, date_text, days_text, hours_text, ranges_text, status_line, time_text, weekday_name};
+pub use verdict::verdict;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -55,6 +57,11 @@ pub fn map_link(office: &Office) -> String {
 
 /// Fills an answer's placeholders for the instant `now`.
 pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> String {
+    fill_with(engine, text, lang, now, true)
+}
+
+/// Like `fill`; without `status`, the "open now?" line is left out (the answer is about another day).
+fn fill_with(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>, status: bool) -> String {
     if !text.contains('{') {
         return text.to_string();
     }
@@ -71,6 +78,7 @@ pub fn fill(engine: &Engine, text: &str, lang: Lang, now: DateTime<Utc>) -> Stri
         };
         let name = &after[..end];
         let value = match name {
+            "status" if !status => String::new(),
             "status" => status_line(&cal.status_at(now), lang),
             "hours" => hours_text(cal, lang),
             "address" => engine.kb.office.address.clone(),
@@ -108,8 +116,10 @@ pub fn topic(engine: &Engine, topic: usize, lang: Lang, now: DateTime<Utc>, fmt:
     focused(engine, topic, Focus::default(), lang, now, fmt, checklist)
 }
 
-/// A topic's answer led by what the question asked for: the fact first (or plainly that the
-/// sources do not give it), then the topic's first paragraph as context.
+/// A topic's answer led by what the question asked for: an hours or holidays answer about a
+/// moment leads with the verdict for it (and leaves out "open now" when the moment is another
+/// day); an answer about one fact leads with the fact (or plainly that the sources do not give
+/// it), then the topic's first paragraph as context.
 pub fn focused(
     engine: &Engine,
     topic: usize,
@@ -120,9 +130,18 @@ pub fn focused(
     checklist: bool,
 ) -> String {
     let t = &engine.kb.topics[topic];
-    let mut out = fmt.bold(t.title.get(lang));
+    let when = focus.when.filter(|_| engine.is_opening_topic(topic));
+    let mut out = String::new();
+    let mut status = true;
+    if let Some(m) = &when {
+        out.push_str(&fmt.bold(&verdict(&engine.calendar, m, lang, now)));
+        out.push_str("\n\n");
+        let today = now.with_timezone(&engine.calendar.time_zone()).date_naive();
+        status = m.date == today && m.days == 1 && m.time.is_none() && m.part.is_none();
+    }
+    out.push_str(&fmt.bold(t.title.get(lang)));
     out.push_str("\n\n");
-    let answer = fill(engine, t.answer.get(lang), lang, now);
+    let answer = fill_with(engine, t.answer.get(lang), lang, now, status);
     let mut checklist = checklist;
     match focus.fact {
         Some(kind) => {
@@ -133,7 +152,7 @@ pub fn focused(
             out.push_str("\n\n");
             out.push_str(&fmt.text(fact::context(&answer)));
         }
-        None => out.push_str(&fmt.text(answer.trim_end())),
+        None => out.push_str(&fmt.text(answer.trim())),
     }
     if checklist && !t.checklist.is_empty() {
         out.push_str("\n\n");

@@ -86,6 +86,44 @@ pub fn status_line(status: &Status, lang: Lang) -> String {
 
 type Range = (NaiveTime, NaiveTime);
 
+/// One day's ranges: "9:00-15:00" / "de 9:00 a 15:00".
+pub fn ranges_text(ranges: &[Range], lang: Lang) -> String {
+    ranges
+        .iter()
+        .map(|(o, c)| match lang {
+            Lang::En => format!("{}-{}", time_text(*o), time_text(*c)),
+            Lang::Es => format!("de {} a {}", time_text(*o), time_text(*c)),
+        })
+        .collect::<Vec<_>>()
+        .join(ui::RANGE_JOIN.get(lang))
+}
+
+/// The days the office opens: "Monday to Friday" / "de lunes a viernes".
+pub fn days_text(cal: &Calendar, lang: Lang) -> String {
+    let mut runs: Vec<(Weekday, Weekday)> = Vec::new();
+    for d in (0..7u8).filter_map(|i| Weekday::try_from(i).ok()) {
+        if cal.hours_on(d).is_empty() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((_, last)) if last.succ() == d => *last = d,
+            _ => runs.push((d, d)),
+        }
+    }
+    runs.iter()
+        .map(|(a, b)| {
+            let (x, y) = (weekday_name(*a, lang), weekday_name(*b, lang));
+            match (lang, a == b) {
+                (Lang::En, true) => format!("on {x}s"),
+                (Lang::En, false) => format!("{x} to {y}"),
+                (Lang::Es, true) => format!("los {x}"),
+                (Lang::Es, false) => format!("de {x} a {y}"),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(ui::RANGE_JOIN.get(lang))
+}
+
 /// The weekly hours: "Monday to Friday, 9:00-15:00" / "de lunes a viernes, de 9:00 a 15:00".
 pub fn hours_text(cal: &Calendar, lang: Lang) -> String {
     let days: Vec<Weekday> = (0..7u8).filter_map(|i| Weekday::try_from(i).ok()).collect();
@@ -104,14 +142,7 @@ pub fn hours_text(cal: &Calendar, lang: Lang) -> String {
     let parts: Vec<String> = groups
         .iter()
         .map(|(first, last, ranges)| {
-            let times: Vec<String> = ranges
-                .iter()
-                .map(|(o, c)| match lang {
-                    Lang::En => format!("{}-{}", time_text(*o), time_text(*c)),
-                    Lang::Es => format!("de {} a {}", time_text(*o), time_text(*c)),
-                })
-                .collect();
-            let times = times.join(ui::RANGE_JOIN.get(lang));
+            let times = ranges_text(ranges, lang);
             let (a, b) = (weekday_name(*first, lang), weekday_name(*last, lang));
             match (lang, first == last) {
                 (Lang::En, true) => format!("{a}, {times}"),

@@ -1,5 +1,5 @@
 //! What every handler shares: the knowledge base in use (swapped by a reload), the database, the
-//! outbox, flood control, and the counts and misses waiting to be written.
+//! outbox, flood control, the conversations' memories, and the counts and misses waiting to be written.
 
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ use super::replies::Reply;
 use crate::answer::{Answer, Engine, Reply as Said};
 use crate::knowledge::{Lang, Problem, Problems};
 use crate::matching;
+use crate::memory::Memories;
 use crate::ops::flood::Flood;
 use crate::ops::store::{Miss, Outcome, Store, StoreError};
 use crate::render;
@@ -29,6 +30,8 @@ pub struct App {
     pub flood: Flood,
     pub misses_max: usize,
     pub misses_days: u32,
+    /// What each chat was last talking about, for follow-ups (not in inline mode).
+    pub memories: Memories<ChatId>,
     /// Counts and misses not yet written: written in batches (regularly, at /stats and at
     /// shutdown) so that answering never waits on a database write.
     pending: Mutex<Pending>,
@@ -66,6 +69,7 @@ impl App {
             flood: Flood::new(s.flood_limit),
             misses_max: s.misses_max,
             misses_days: s.misses_days,
+            memories: Memories::default(),
             pending: Mutex::new(Pending::default()),
             reloading: Arc::new(AtomicBool::new(false)),
             told_unsaved: Mutex::new(HashSet::new()),

@@ -273,7 +273,10 @@ pub(super) async fn text(msg: Message, me: Me, app: Arc<App>) -> HandlerResult {
     let engine = app.engine();
     let question = strip_mention(text, username(&me));
     tracing::debug!(question = %question, "question");
-    let answer = engine.answer(&question, &Context::new(Some(f.lang), Utc::now()));
+    let now = Utc::now();
+    let memory = app.memories.recall(&f.chat, now);
+    let answer = engine.answer(&question, &Context::new(Some(f.lang), now).with_memory(memory));
+    app.memories.store(f.chat, answer.remember(memory, now));
     let span = tracing::Span::current();
     match &answer.reply {
         Said::Topic { topic, .. } => {

@@ -167,3 +167,91 @@ fn no_subcommand_and_no_token_starts_the_console() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("TELOXIDE_TOKEN"));
     assert!(stdout(&o).contains("Opening hours"));
 }
+
+#[test]
+fn chat_json_keeps_one_conversation_per_chat() {
+    let input = [
+        r#"{"text": "is it open this saturday?", "at": "2026-11-27T11:00:00-06:00", "chat": "a"}"#,
+        r#"{"text": "y el martes?", "at": "2026-11-27T11:01:00-06:00", "chat": 7}"#,
+        r#"{"text": "and at 4pm?", "at": "2026-11-27T11:02:00-06:00", "chat": "a"}"#,
+        "where is the office",
+        "",
+    ]
+    .join("\n");
+    let o = run(&["chat", "--json", "--at", "2026-11-27T11:00:00-06:00"], &input);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v = json_lines(&o);
+    assert_eq!(v.len(), 4, "one object per non-empty line");
+    for turn in &v {
+        for key in [
+            "chat",
+            "question",
+            "topic",
+            "fact",
+            "when",
+            "lang",
+            "suggestions",
+            "answer",
+        ] {
+            assert!(turn.get(key).is_some(), "{key} missing in {turn}");
+        }
+    }
+    assert_eq!(v[0]["chat"], "a");
+    assert_eq!(v[0]["topic"], "hours");
+    assert_eq!(v[0]["when"], "2026-11-28T00:00:00-06:00");
+    assert!(v[0]["answer"].as_str().unwrap().starts_with("Saturday 28 Nov: closed"));
+    // Chat 7 has its own conversation, in Spanish.
+    assert_eq!(v[1]["chat"], "7");
+    assert_eq!(v[1]["lang"], "es");
+    assert!(v[1]["answer"].as_str().unwrap().starts_with("Martes 1 de dic: abierto"));
+    // Chat "a" remembers Saturday: "and at 4pm?" is 16:00 on that Saturday.
+    assert_eq!(v[2]["when"], "2026-11-28T16:00:00-06:00");
+    assert_eq!(v[2]["topic"], "hours");
+    // A plain line is the text; it names no moment.
+    assert_eq!(v[3]["question"], "where is the office");
+    assert_eq!(v[3]["topic"], "address");
+    assert!(v[3]["when"].is_null() && v[3]["fact"].is_null());
+}
+
+#[test]
+fn chat_json_refuses_a_bad_instant() {
+    let o = run(&["chat", "--json"], r#"{"text": "hola", "at": "yesterday"}"#);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("RFC 3339"));
+}
+
+#[test]
+fn eval_reads_conversation_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.jsonl");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"id": "ok", "note": "passes", "turns": [{"text": "¿abren el sábado?", "at": "2026-11-27T11:00:00-06:00", "topic": "hours|holidays", "must": ["sabado 28 de nov: cerrado"]}, {"text": "y el lunes?", "at": "2026-11-27T11:01:00-06:00", "topic": "hours", "must": ["LUNES 30"], "must_not": ["abierto ahora"]}]}"#,
+            "\n",
+            r#"{"id": "bad", "turns": [{"text": "where is the office", "topic": "hours", "must": ["nowhere"], "must_not": ["ejercito"]}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let o = run(&["eval", file.to_str().unwrap()], "");
+    let text = stdout(&o);
+    assert!(text.contains("turns passed 2/3"), "{text}");
+    assert!(text.contains("conversations passed 1/2"), "{text}");
+    assert!(text.contains("[bad #1]"), "{text}");
+    assert!(text.contains("topic: expected hours, got address"), "{text}");
+    assert!(text.contains(r#"must "nowhere" did not match"#), "{text}");
+    assert!(text.contains(r#"must_not "ejercito" matched"#), "{text}");
+    let o = run(&["eval", "--json", "--min", "0.9", file.to_str().unwrap()], "");
+    assert!(!o.status.success(), "2/3 is under the floor");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["turns"], 3);
+    assert_eq!(v["turns_passed"], 2);
+    assert_eq!(v["failures"][0]["conversation"], "bad");
+}
+
+#[test]
+fn development_conversations_pass_their_floor() {
+    let o = run(&["eval", "--min", "0.9", "tests/data/conversations.jsonl"], "");
+    assert!(o.status.success(), "{}", stdout(&o));
+}

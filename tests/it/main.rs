@@ -3,6 +3,7 @@
 
 mod calendar;
 mod cli;
+mod dates;
 mod faults;
 mod knowledge;
 mod limits;

@@ -351,6 +351,7 @@ async fn handle(
         Some(Fault::RetryAfter(_)) => record(Value::Null, 429),
         Some(Fault::ServerError) => record(Value::Null, 500),
         Some(Fault::Drop) => record(Value::Null, 0),
+        Some(Fault::Body(_)) => record(Value::Null, 200),
         None => {}
     }
     match fault {
