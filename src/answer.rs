@@ -56,6 +56,8 @@ pub struct Memory {
     pub topic: Option<usize>,
     /// The moment last asked about.
     pub when: Option<Moment>,
+    /// The fact of a procedure last asked about ("how much?"): "and for 2 years?" asks it again.
+    pub fact: Option<FactKind>,
     /// When the conversation last spoke; a memory older than `memory::TTL` is forgotten.
     pub at: Option<DateTime<Utc>>,
 }
@@ -124,6 +126,11 @@ impl Answer {
             Reply::Topic { topic, .. } => Memory {
                 topic: Some(*topic),
                 when: self.when.or(before.when),
+                fact: self.fact.or(if before.topic == Some(*topic) {
+                    before.fact
+                } else {
+                    None
+                }),
                 at: Some(at),
             },
             // Small talk and suggestions keep the subject: "thanks" and then "and on Monday?".
@@ -156,8 +163,28 @@ impl Engine {
     fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {
         let lang = m.lang;
         let question = self.matcher.fact_question(text);
-        let asked = question.map(|q| q.kind);
-        let follow_up = question.filter(|q| q.elliptic).and_then(|_| self.remembered(ctx));
+        let remembered = self.remembered(ctx);
+        let no_subject = self.matcher.says_nothing_else(text);
+        // The fact is the one asked, or, in a follow-up that asks nothing new ("and for 2
+        // years?", "I arrived on 28 January"), the one asked before.
+        let carried = ctx.memory.fact.filter(|_| remembered.is_some());
+        let asked = question
+            .map(|q| q.kind)
+            .or(carried.filter(|_| no_subject || m.confidence != Confidence::Confident));
+        let follow_up = match question {
+            // "y cuánto cuesta?", or a fact asked with no confident subject of its own.
+            Some(q) if q.elliptic || m.confidence != Confidence::Confident => remembered,
+            Some(_) => None,
+            // "y la permanente igual?": a weakly named procedure, asked the same fact.
+            None if carried.is_some() && m.confidence == Confidence::Weak => m
+                .best
+                .map(|b| b.topic)
+                .filter(|&t| self.is_procedure(t))
+                .or(remembered.filter(|_| no_subject)),
+            None if carried.is_some() && no_subject => remembered,
+            // "mine was stolen": a weak match that is the subject already.
+            None => remembered.filter(|&t| m.confidence == Confidence::Weak && m.best.is_some_and(|b| b.topic == t)),
+        };
         let reply = if let Some(talk) = matching::small_talk(text) {
             Reply::SmallTalk(talk)
         } else if let Some(r) = m.referral {
@@ -206,6 +233,12 @@ impl Engine {
             .named_besides_fact(text, ctx.hint)
             .filter(|&t| !self.kb.topics[t].general_for.contains(&kind))
             .unwrap_or(best)
+    }
+
+    /// A topic with facts or a checklist: a procedure.
+    fn is_procedure(&self, topic: usize) -> bool {
+        let t = &self.kb.topics[topic];
+        !t.facts.is_empty() || !t.checklist.is_empty()
     }
 
     /// The topic the conversation was about, while the memory is fresh.
@@ -331,6 +364,13 @@ impl Engine {
         } else {
             None
         };
+        // A day the office is closed for a holiday is answered by the holidays topic, with the
+        // verdict first: the question is really about the closure.
+        let holidays = self.kb.topic_index("holidays");
+        let target = target.map(|t| match holidays {
+            Some(h) if self.calendar.closure_on(moment.date).is_some() && moment.days == 1 => h,
+            _ => t,
+        });
         match target {
             Some(t) => {
                 if topic != Some(t) {

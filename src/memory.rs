@@ -102,6 +102,7 @@ mod tests {
         Memory {
             topic: Some(topic),
             when: None,
+            fact: None,
             at: Some(at(min)),
         }
     }

@@ -84,6 +84,18 @@ const PHRASES: &[(FactKind, &[&str])] = &[
     (FactKind::Deadline, &["cuanto", "tiempo", "tengo"]),
     (FactKind::Deadline, &["cuantos", "dias", "tengo"]),
     (FactKind::Deadline, &["by", "when"]),
+    (FactKind::Deadline, &["when", "do", "i", "have", "to"]),
+    (FactKind::Deadline, &["when", "should", "i", "apply"]),
+    (FactKind::Deadline, &["when", "can", "i", "apply"]),
+    (FactKind::Deadline, &["cuando", "tengo", "que"]),
+    (FactKind::Deadline, &["cuando", "debo"]),
+    (FactKind::Deadline, &["cuando", "puedo", "solicitar"]),
+    (FactKind::Documents, &["what", "do", "i", "need"]),
+    (FactKind::Documents, &["what", "else", "do", "i", "need"]),
+    (FactKind::Documents, &["what", "i", "need"]),
+    (FactKind::Documents, &["que", "necesito"]),
+    (FactKind::Documents, &["que", "mas", "necesito"]),
+    (FactKind::Documents, &["que", "ocupo"]),
     (FactKind::Deadline, &["hasta", "cuando"]),
     (FactKind::Deadline, &["para", "cuando"]),
     (FactKind::Validity, &["how", "long", "is", "it", "valid"]),
@@ -163,6 +175,29 @@ impl Matcher {
         Some(FactQuestion { kind, elliptic })
     }
 }
+
+impl Matcher {
+    /// Whether a message says nothing of its own besides function words, numbers, dates, fact
+    /// words and words pointing back ("and for 2 years?", "llegué el 28 de enero"): a follow-up.
+    pub fn says_nothing_else(&self, text: &str) -> bool {
+        normalize(text).iter().all(|w| {
+            let w = w.as_str();
+            self.is_filler(w)
+                || w.bytes().all(|b| b.is_ascii_digit())
+                || crate::dates::is_date_word(w)
+                || crate::dates::is_calendar_word(w)
+                || ELLIPTIC.contains(&w)
+                || ARRIVING.contains(&w)
+                || WORDS.iter().any(|(_, l)| l.contains(&w))
+        })
+    }
+}
+
+/// Saying when something happened: "I arrived on…", "llegué el…", "it expires on…".
+const ARRIVING: &[&str] = &[
+    "arrived", "arrive", "landed", "entered", "came", "got", "here", "llegue", "llego", "entre", "ingrese", "aterrice",
+    "expires", "expired", "vence", "vencio", "expira", "on", "el", "year", "years", "ano", "anos", "por", "for",
+];
 
 /// Words that point back at the conversation's subject ("for that", "para eso").
 const ELLIPTIC: &[&str] = &[

@@ -135,7 +135,10 @@ impl Matcher {
     /// Whether a normalised word tells nothing about a topic: a stop word or a domain word
     /// ("office", "inm"). Used to see that "and on Saturday?" has no subject of its own.
     pub fn is_filler(&self, word: &str) -> bool {
-        words::DOMAIN.contains(&word) || self.stop_en.contains(word) || self.stop_es.contains(word)
+        words::DOMAIN.contains(&word)
+            || self.stop_en.contains(word)
+            || self.stop_es.contains(word)
+            || words::is_interjection(word)
     }
 
     /// A key that groups wordings of one question: its content words, stemmed, sorted, without

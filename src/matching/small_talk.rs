@@ -203,6 +203,7 @@ pub fn small_talk(text: &str) -> Option<SmallTalk> {
         [GREETINGS, THANKS, GOODBYES, ACKS, FILLERS]
             .iter()
             .any(|l| l.contains(&w))
+            || super::words::is_interjection(w)
     };
     if !words.iter().all(allowed) {
         return None;
@@ -242,6 +243,7 @@ mod tests {
         assert_eq!(small_talk("got it, perfect"), Some(SmallTalk::Ack));
         assert_eq!(small_talk("bye!"), Some(SmallTalk::Goodbye));
         assert_eq!(small_talk("adios, nos vemos"), Some(SmallTalk::Goodbye));
+        assert_eq!(small_talk("jaja ok gracias"), Some(SmallTalk::Thanks));
     }
 
     #[test]

@@ -347,6 +347,17 @@ pub(super) fn skipped_in_phrases(word: &str) -> bool {
     ARTICLES.contains(&word) || DOMAIN.contains(&word) || FILLERS.contains(&word)
 }
 
+/// "ugh", "damn", "jajaja", "hmm", "vale": feelings, not subjects.
+pub fn is_interjection(word: &str) -> bool {
+    const LIST: &[&str] = &[
+        "ugh", "damn", "dang", "hmm", "hm", "mmm", "oh", "ah", "wow", "lol", "vale", "bueno", "pues", "ay", "uy",
+        "chale", "orale", "ok", "okay", "okey", "oops", "ups", "welp", "argh", "meh", "sigh", "ufff", "uff",
+    ];
+    // Laughter: "jaja", "jejeje", "hahaha", "jajsj".
+    let laugh = word.len() >= 4 && word.chars().all(|c| matches!(c, 'j' | 'a' | 'e' | 'h' | 's'));
+    LIST.contains(&word) || laugh
+}
+
 /// Words people put anywhere in a question ("where EXACTLY is the office"): phrases read past them.
 const FILLERS: &[&str] = &[
     "exactly",
