@@ -172,8 +172,15 @@ impl Engine {
             .map(|q| q.kind)
             .or(carried.filter(|_| no_subject || m.confidence != Confidence::Confident));
         let follow_up = match question {
-            // "y cuánto cuesta?", or a fact asked with no confident subject of its own.
-            Some(q) if q.elliptic || m.confidence != Confidence::Confident => remembered,
+            // "y cuánto cuesta?": only the fact, about the subject already.
+            Some(q) if q.elliptic => remembered,
+            // "plazo para el canje": a fact of a weakly named procedure, else of the subject.
+            Some(_) if m.confidence != Confidence::Confident => m
+                .best
+                .filter(|_| m.confidence == Confidence::Weak)
+                .map(|b| b.topic)
+                .filter(|&t| self.is_procedure(t))
+                .or(remembered),
             Some(_) => None,
             // "y la permanente igual?": a weakly named procedure, asked the same fact.
             None if carried.is_some() && m.confidence == Confidence::Weak => m

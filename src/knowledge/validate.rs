@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashSet};
 use chrono::{NaiveDate, NaiveTime, Weekday};
 
 use super::Problem;
-use super::schema::{Closures, Lang, MAX_PHRASE_WORDS, Office, PLACEHOLDERS, Text, Topic, When, placeholders};
+use super::schema::{
+    Closures, FactKind, Lang, MAX_PHRASE_WORDS, Office, PLACEHOLDERS, Text, Topic, When, placeholders,
+};
 use super::source::SourceMap;
 
 /// A topic and where it was written: its file and its place in that file's `topics` list.
@@ -233,6 +235,85 @@ pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut
                         &format!("{iat}.{lang}"),
                         format!("{what}: checklist item '{}' is missing {lang}", item.id),
                     ));
+                }
+                // The short label is what a phone shows on the item's button.
+                if let Some(short) = &item.short {
+                    let n = short.get(lang).chars().count();
+                    if n == 0 || n > MAX_SHORT_LABEL {
+                        problems.push(src.problem(
+                            &format!("{iat}.short.{lang}"),
+                            format!(
+                                "{what}: checklist item '{}' needs a short {lang} label of 1-{MAX_SHORT_LABEL} characters (has {n})",
+                                item.id
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        for (kind, fact) in &t.facts {
+            let fat = format!("{at}.facts.{}", fact_key(*kind));
+            check_text(
+                src,
+                &format!("{fat}.answer"),
+                &format!("{what} fact"),
+                &fact.answer,
+                problems,
+            );
+            if fact.sources.is_empty() {
+                problems.push(src.problem(&format!("{fat}.sources"), format!("{what}: a fact with no sources")));
+            }
+        }
+    }
+    check_examples(topics, problems);
+}
+
+/// Longest short label of a checklist item, in characters: what fits a button on a phone.
+pub const MAX_SHORT_LABEL: usize = 28;
+
+fn fact_key(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::Fee => "fee",
+        FactKind::Deadline => "deadline",
+        FactKind::Documents => "documents",
+        FactKind::Form => "form",
+        FactKind::Validity => "validity",
+        FactKind::Who => "who",
+        FactKind::Where => "where",
+        FactKind::Duration => "duration",
+    }
+}
+
+/// An example question in two topics tells the matcher both at once: it is flagged where it
+/// appears the second time, naming the first.
+fn check_examples(topics: &[Located<'_>], problems: &mut Vec<Problem>) {
+    use unicode_normalization::UnicodeNormalization;
+    let fold = |s: &str| -> String {
+        let folded: String = s
+            .to_lowercase()
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let mut first: BTreeMap<String, &str> = BTreeMap::new();
+    for &(src, i, t) in topics {
+        for lang in Lang::ALL {
+            for (k, example) in t.examples.get(lang).iter().enumerate() {
+                let key = fold(example);
+                match first.get(&key) {
+                    Some(&other) if other != t.id => problems.push(src.problem(
+                        &format!("topics.{i}.examples.{lang}.{k}"),
+                        format!(
+                            "topic '{}': the example \"{example}\" is also an example of '{other}'",
+                            t.id
+                        ),
+                    )),
+                    Some(_) => {}
+                    None => {
+                        first.insert(key, &t.id);
+                    }
                 }
             }
         }

@@ -11,3 +11,4 @@ mod matcher;
 mod operations;
 mod support;
 mod telegram;
+mod understanding;

@@ -1,0 +1,225 @@
+//! Understanding real messages and answering the question asked: referrals to other institutions,
+//! small talk, informal spelling, one fact of a procedure (given, computed from a date, or plainly
+//! missing), follow-ups that use the conversation's subject, and the measured floors on our own
+//! blind sets (written from the sources by people who never saw the knowledge base).
+
+use std::path::Path;
+
+use chrono::{DateTime, Utc};
+use inm_bot::answer::Memory;
+use inm_bot::knowledge::FactKind;
+use inm_bot::render::{self, Format};
+use inm_bot::{Answer, Context, Engine, eval};
+
+fn engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| inm_bot::load(None).expect("built-in knowledge base"))
+}
+
+fn at(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+const NOW: &str = "2026-12-02T10:00:00-06:00";
+
+/// A short conversation: each message with the memory the previous answers left.
+fn conversation(messages: &[&str]) -> Vec<(Answer, String)> {
+    let e = engine();
+    let mut memory = Memory::default();
+    let mut out = Vec::new();
+    for (i, m) in messages.iter().enumerate() {
+        let when = at(NOW) + chrono::Duration::minutes(i as i64);
+        let answer = e.answer(m, &Context::new(None, when).with_memory(memory));
+        memory = answer.remember(memory, when);
+        let text = render::answer(e, &answer, when, Format::Plain);
+        out.push((answer, text));
+    }
+    out
+}
+
+fn one(message: &str) -> (Answer, String) {
+    conversation(&[message]).remove(0)
+}
+
+fn topic_of(a: &Answer) -> Option<&'static str> {
+    a.topic().map(|t| engine().topic_id(t))
+}
+
+#[test]
+fn other_institutions_are_named_not_confused_with_this_office() {
+    let e = engine();
+    for (q, id) in [
+        ("what time does the US embassy open?", "us_embassy"),
+        ("¿cuánto cuesta el boleto del metro?", "transport_fares"),
+        ("where do I renew my mexican passport", "mexican_passport"),
+        ("¿qué tiempo hace hoy?", "weather"),
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(a.topic(), None, "{q}");
+        let r = a
+            .referral()
+            .unwrap_or_else(|| panic!("{q}: no referral, got {:?}", a.reply));
+        assert_eq!(e.kb.referrals[r].id, id, "{q}");
+        assert!(!text.contains("gob.mx/inm/") || id == "other_offices", "{text}");
+    }
+    // The office's own subjects are not referred away.
+    assert_eq!(topic_of(&one("where is the immigration office?").0), Some("address"));
+    assert_eq!(
+        topic_of(&one("how much is the card replacement?").0),
+        Some("card_replacement")
+    );
+}
+
+#[test]
+fn small_talk_gets_a_short_friendly_reply() {
+    for q in [
+        "thank you so much, that helps a lot 🙏",
+        "va, muchas gracias, muy amable",
+        "ok",
+        "👍",
+        "sale",
+        "bye!",
+        "jaja ok gracias",
+    ] {
+        let (a, text) = one(q);
+        assert!(matches!(a.reply, inm_bot::Reply::SmallTalk(_)), "{q}: {:?}", a.reply);
+        assert!(text.chars().count() < 200, "{q}: {text}");
+    }
+}
+
+#[test]
+fn mexican_informal_spelling_is_understood() {
+    assert_eq!(topic_of(&one("dnd esta la ofisina de migrasion").0), Some("address"));
+    assert_eq!(topic_of(&one("donde keda").0), Some("address"));
+    assert_eq!(
+        topic_of(&one("nesesito renovar mi tarjeta xq ya se vence").0),
+        Some("renewal")
+    );
+    let (a, text) = one("k documentos ocupo pal canje");
+    assert_eq!(topic_of(&a), Some("canje"));
+    assert_eq!(a.fact, Some(FactKind::Documents));
+    assert!(text.contains("FMM"), "the canje's documents: {text}");
+}
+
+#[test]
+fn one_fact_is_answered_first() {
+    let (a, text) = one("How much is the replacement?");
+    assert_eq!((topic_of(&a), a.fact), (Some("card_replacement"), Some(FactKind::Fee)));
+    let first_lines: String = text.lines().take(3).collect();
+    assert!(first_lines.contains("1,780"), "the fee first: {text}");
+
+    let (a, text) = one("deadline for the canje");
+    assert_eq!((topic_of(&a), a.fact), (Some("canje"), Some(FactKind::Deadline)));
+    assert!(text.lines().take(3).any(|l| l.contains("30")), "{text}");
+
+    let (a, text) = one("which form for the renewal");
+    assert_eq!(a.fact, Some(FactKind::Form));
+    assert!(text.contains("INM820"), "{text}");
+}
+
+#[test]
+fn a_fact_the_sources_do_not_give_is_said_plainly() {
+    for q in [
+        "how much does permanent residency cost?",
+        "¿cuánto cuesta la residencia permanente?",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some("permanent_residency"), "{q}");
+        assert!(text.contains("gob.mx/inm"), "{q}: {text}");
+        assert!(
+            !text.contains("MXN") && !text.contains("11,141"),
+            "no amount of another procedure: {text}"
+        );
+    }
+    let (_, text) = one("what's the phone number of the office?");
+    assert!(text.contains("gob.mx/inm"), "{text}");
+}
+
+#[test]
+fn a_date_in_the_question_feeds_the_deadline() {
+    let (a, text) = one("I arrived on 10 March 2027, by when must I exchange my visa for the canje?");
+    assert_eq!(topic_of(&a), Some("canje"), "{text}");
+    assert!(text.contains("9 Apr 2027"), "{text}");
+    let turns = conversation(&["plazo para el canje", "llegué el 28 de enero de 2027"]);
+    assert!(turns[1].1.contains("27 de feb 2027"), "{}", turns[1].1);
+}
+
+#[test]
+fn follow_ups_use_the_subject_of_the_conversation() {
+    let turns = conversation(&["se me perdió la tarjeta de residente", "y cuánto cuesta?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("card_replacement"));
+    assert!(turns[1].1.contains("1,780"), "{}", turns[1].1);
+
+    let turns = conversation(&["how does the canje work", "and how long do I have?"]);
+    assert_eq!(turns[1].0.fact, Some(FactKind::Deadline));
+    assert_eq!(topic_of(&turns[1].0), Some("canje"));
+
+    let turns = conversation(&["cuanto cuesta la residencia temporal por 1 año", "y por 2?"]);
+    assert!(turns[1].1.contains("16,693"), "{}", turns[1].1);
+
+    // A subject of its own starts afresh.
+    let turns = conversation(&["documents for the canje", "where can I park?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("parking"));
+    assert!(!turns[1].1.to_lowercase().contains("canje"), "{}", turns[1].1);
+}
+
+#[test]
+fn memory_is_forgotten_after_half_an_hour() {
+    let e = engine();
+    let first = e.answer("how much is the card replacement", &Context::new(None, at(NOW)));
+    let memory = first.remember(Memory::default(), at(NOW));
+    let later = at(NOW) + chrono::Duration::minutes(45);
+    let answer = e.answer("y cuánto cuesta?", &Context::new(None, later).with_memory(memory));
+    assert_ne!(topic_of(&answer), Some("card_replacement"));
+}
+
+fn measure(path: &str) -> eval::Report {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(path);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    eval::run(engine(), &eval::parse(&text).unwrap())
+}
+
+#[test]
+fn blind_questions_stay_above_their_floors() {
+    // First run of this set, before any tuning: 67.0% in scope, 68.8% rejected (README).
+    let r = measure("tests/data/blind/questions.tsv");
+    assert!(r.overall.accuracy() >= 0.83, "in scope {:.3}", r.overall.accuracy());
+    assert!(r.overall.rejection() >= 0.85, "rejected {:.3}", r.overall.rejection());
+    let r = measure("../shared/eval/questions-2.tsv");
+    assert!(r.overall.accuracy() >= 0.90, "in scope {:.3}", r.overall.accuracy());
+    assert!(r.overall.rejection() >= 0.90, "rejected {:.3}", r.overall.rejection());
+}
+
+#[test]
+fn an_example_in_two_topics_is_flagged_with_its_place() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("knowledge"), dir.path());
+    let file = dir.path().join("topics/office.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // "opening hours" is an example of the hours topic; give a spelling of it to the address topic.
+    assert!(text.contains("\"opening hours\""));
+    let address = text.find("  - id: address").expect("address topic");
+    let examples = address
+        + text[address..]
+            .find("    examples:\n      en:\n")
+            .expect("its examples");
+    let insert = examples + "    examples:\n      en:\n".len();
+    let edited = format!("{}        - \"Opening Hours!\"\n{}", &text[..insert], &text[insert..]);
+    std::fs::write(&file, edited).unwrap();
+    let problems = inm_bot::load(Some(dir.path())).err().expect("refused").to_string();
+    assert!(problems.contains("also an example of"), "{problems}");
+    assert!(problems.contains("office.yaml:"), "with file and line: {problems}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
