@@ -4,7 +4,7 @@
 //! explains.
 
 use super::explain::{Explanation, Reading, TopicScore, WordReading};
-use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, normalize, skipped_in_phrases, sounds};
+use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, normalize, skipped_in_phrases, sounds};
 use super::{Confidence, Match, Matcher, Scored};
 use crate::knowledge::Lang;
 
@@ -21,6 +21,14 @@ const CHATTY_WORDS: f32 = 3.0;
 /// topic, as a share of an unknown word: less than "weather" or "joke", more than nothing, since
 /// "us" in "a US visa" is one too.
 const COMMON_WORD_SHARE: f32 = 0.7;
+/// A word at least this frequent (Zipf scale: "pizza", "weather") is a real word, never corrected
+/// as a typo; rarer real words ("stole") still may be, towards a keyword they resemble.
+const REAL_WORD: f32 = 4.5;
+/// Words this frequent ("really", "going", "pues") are fillers: they weigh this share of an
+/// unknown word against a topic.
+const VERY_COMMON: f32 = 5.5;
+const VERY_COMMON_SHARE: f32 = 0.35;
+
 /// How much of a weakly known word (only in answer text, or typo-corrected) counts as unknown.
 const WEAK_WORD: f32 = 0.5;
 
@@ -40,6 +48,8 @@ struct Token {
     term_es: Option<u32>,
     /// Below 1 when the word was typo-corrected; 0 for a common word the vocabulary lacks.
     factor: f32,
+    /// For a word the vocabulary lacks: how much of an unknown word's weight it has against a topic.
+    unknown_share: f32,
     phrase_en: Option<u32>,
     phrase_es: Option<u32>,
 }
@@ -131,8 +141,7 @@ impl Matcher {
             if t.term_en.is_none() && t.term_es.is_none() {
                 // A common word the knowledge base does not use (factor 0) weighs less than an
                 // unknown content word.
-                let share = if t.factor == 0.0 { COMMON_WORD_SHARE } else { 1.0 };
-                mass += self.unknown_idf * share;
+                mass += self.unknown_idf * t.unknown_share;
                 continue;
             }
             token_best.iter_mut().for_each(|s| *s = 0.0);
@@ -296,18 +305,30 @@ impl Matcher {
                 term_en: None,
                 term_es: None,
                 factor: 1.0,
+                unknown_share: 1.0,
                 phrase_en: None,
                 phrase_es: None,
             };
         }
-        if !known && !stop_en && !stop_es && self.common.binary_search(&word).is_ok() {
-            // Not typo-corrected: "tried" is a word, not a misspelt keyword. Factor 0 marks it.
+        let zipf = frequency(word);
+        let listed = self.common.binary_search(&word).is_ok();
+        if !known && !stop_en && !stop_es && (listed || zipf >= REAL_WORD) {
+            // A real word, not a misspelt keyword ("tried", "pizza"): not typo-corrected (factor 0
+            // marks it). The most frequent ones ("really", "going") say least against a topic.
+            let unknown_share = if zipf >= VERY_COMMON {
+                VERY_COMMON_SHARE
+            } else if listed {
+                COMMON_WORD_SHARE
+            } else {
+                1.0
+            };
             return Token {
                 stop_en,
                 stop_es,
                 term_en,
                 term_es,
                 factor: 0.0,
+                unknown_share,
                 phrase_en: None,
                 phrase_es: None,
             };
@@ -332,6 +353,7 @@ impl Matcher {
             term_en,
             term_es,
             factor,
+            unknown_share: 1.0,
             phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
             phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
         }

@@ -347,6 +347,29 @@ pub(super) fn skipped_in_phrases(word: &str) -> bool {
     ARTICLES.contains(&word) || DOMAIN.contains(&word) || FILLERS.contains(&word)
 }
 
+/// The most frequent English and Spanish words with their Zipf frequency (`frequent_words.txt`,
+/// from wordfreq; its header gives the source and licence).
+static FREQUENT_WORDS: &str = include_str!("frequent_words.txt");
+
+/// How frequent a word is in everyday English or Spanish, on the Zipf scale (7 for "the", 3 for a
+/// rare word); 0 when it is not among the most frequent.
+pub(super) fn frequency(word: &str) -> f32 {
+    static TABLE: std::sync::OnceLock<Vec<(&'static str, u8)>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        FREQUENT_WORDS
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let (w, z) = l.split_once(' ')?;
+                Some((w, z.parse().ok()?))
+            })
+            .collect()
+    });
+    table
+        .binary_search_by(|(w, _)| (*w).cmp(word))
+        .map_or(0.0, |i| f32::from(table[i].1) / 10.0)
+}
+
 /// "ugh", "damn", "jajaja", "hmm", "vale": feelings, not subjects.
 pub fn is_interjection(word: &str) -> bool {
     const LIST: &[&str] = &[
