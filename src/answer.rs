@@ -10,7 +10,7 @@ use crate::knowledge::{FactKind, Knowledge, Lang};
 use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
 
 /// How long a conversation remembers its subject.
-pub const MEMORY_MINUTES: i64 = 30;
+pub const MEMORY_TTL: chrono::Duration = chrono::Duration::minutes(30);
 
 /// A knowledge base ready to answer: loaded, validated and indexed once.
 pub struct Engine {
@@ -162,9 +162,11 @@ impl Engine {
 
     fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {
         let lang = m.lang;
-        let question = self.matcher.fact_question(text);
+        let words = matching::normalize(text);
+        let question = self.matcher.fact_question_in(&words);
         let remembered = self.remembered(ctx);
-        let no_subject = self.matcher.says_nothing_else(text);
+        // Only a conversation with a subject has follow-ups: a first message skips the check.
+        let no_subject = remembered.is_some() && self.matcher.says_nothing_else_in(&words);
         // The fact is the one asked, or, in a follow-up that asks nothing new ("and for 2
         // years?", "I arrived on 28 January"), the one asked before.
         let carried = ctx.memory.fact.filter(|_| remembered.is_some());
@@ -192,7 +194,7 @@ impl Engine {
             // "mine was stolen": a weak match that is the subject already.
             None => remembered.filter(|&t| m.confidence == Confidence::Weak && m.best.is_some_and(|b| b.topic == t)),
         };
-        let reply = if let Some(talk) = matching::small_talk(text) {
+        let reply = if let Some(talk) = matching::small_talk_in(text, &words) {
             Reply::SmallTalk(talk)
         } else if let Some(r) = m.referral {
             Reply::Referral(r.topic)
@@ -251,7 +253,7 @@ impl Engine {
     /// The topic the conversation was about, while the memory is fresh.
     fn remembered(&self, ctx: &Context) -> Option<usize> {
         let at = ctx.memory.at?;
-        let fresh = ctx.at.signed_duration_since(at) <= chrono::Duration::minutes(MEMORY_MINUTES);
+        let fresh = ctx.at.signed_duration_since(at) <= MEMORY_TTL;
         ctx.memory.topic.filter(|_| fresh)
     }
 

@@ -11,7 +11,7 @@ use chrono::{DateTime, Duration, Utc};
 use crate::answer::Memory;
 
 /// How long a conversation is remembered after it last spoke.
-pub const TTL: Duration = Duration::minutes(30);
+pub const TTL: Duration = crate::answer::MEMORY_TTL;
 
 /// The default bound on remembered chats: a `Memory` is about 64 bytes, so 100,000 chats stay
 /// around 10 MB with the index.

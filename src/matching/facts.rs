@@ -161,8 +161,12 @@ impl Matcher {
     /// The fact a question asks for, and whether it says nothing else (every other word a
     /// function word, a domain word or another fact word).
     pub fn fact_question(&self, text: &str) -> Option<FactQuestion> {
-        let words = normalize(text);
-        let (kind, at) = find(&words)?;
+        self.fact_question_in(&normalize(text))
+    }
+
+    /// `fact_question` for a message already split into words.
+    pub fn fact_question_in(&self, words: &[String]) -> Option<FactQuestion> {
+        let (kind, at) = find(words)?;
         let elliptic = words.iter().enumerate().all(|(i, w)| {
             let w = w.as_str();
             at.contains(&i)
@@ -180,7 +184,12 @@ impl Matcher {
     /// Whether a message says nothing of its own besides function words, numbers, dates, fact
     /// words and words pointing back ("and for 2 years?", "llegué el 28 de enero"): a follow-up.
     pub fn says_nothing_else(&self, text: &str) -> bool {
-        normalize(text).iter().all(|w| {
+        self.says_nothing_else_in(&normalize(text))
+    }
+
+    /// `says_nothing_else` for a message already split into words.
+    pub fn says_nothing_else_in(&self, words: &[String]) -> bool {
+        words.iter().all(|w| {
             let w = w.as_str();
             self.is_filler(w)
                 || w.bytes().all(|b| b.is_ascii_digit())

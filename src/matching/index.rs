@@ -103,6 +103,9 @@ impl Matcher {
         // Per term, the best weight it has in each topic.
         let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
         let mut typos = Typos::default();
+        // The knowledge base's Spanish words, each once, in the order first seen.
+        let mut seen_es: HashSet<String> = HashSet::new();
+        let mut spanish_words: Vec<String> = Vec::new();
         let mut phrase_vocab_en: HashMap<String, u32> = HashMap::new();
         let mut phrase_vocab_es: HashMap<String, u32> = HashMap::new();
         let mut phrases: Vec<Phrase> = Vec::new();
@@ -118,6 +121,10 @@ impl Matcher {
                     for word in normalize(text) {
                         if stop.contains(word.as_str()) || DOMAIN.contains(&word.as_str()) {
                             continue;
+                        }
+                        if lang == Lang::Es && !seen_es.contains(&word) {
+                            seen_es.insert(word.clone());
+                            spanish_words.push(word.clone());
                         }
                         let stem = stemmer.stem(&word).into_owned();
                         let next = weights.len() as u32;
@@ -184,10 +191,7 @@ impl Matcher {
             .iter()
             .chain(DOMAIN)
             .map(|w| w.to_string())
-            .chain(
-                docs.iter()
-                    .flat_map(|d| d.fields[1].iter().flat_map(|(t, _)| normalize(t))),
-            )
+            .chain(spanish_words)
             .chain(COMMON_WORDS.lines().map(str::to_string));
         for w in spanish {
             if w.chars().count() >= 3 {

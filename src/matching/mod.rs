@@ -29,7 +29,7 @@ pub use explain::{Explanation, Reading, TopicScore, WordReading};
 pub use facts::{FactQuestion, fact_asked};
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
-pub use small_talk::{SmallTalk, small_talk};
+pub use small_talk::{SmallTalk, small_talk, small_talk_in};
 pub use words::normalize;
 
 use crate::knowledge::Lang;

@@ -3,10 +3,15 @@
 //! phrases, and the confidence is the share of the question's telling words the best topic
 //! explains.
 
+use std::collections::HashMap;
+
 use super::explain::{Explanation, Reading, TopicScore, WordReading};
 use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, normalize, skipped_in_phrases, sounds};
 use super::{Confidence, Match, Matcher, Scored};
 use crate::knowledge::Lang;
+
+/// Words whose stems a thread remembers (see `Matcher::stems`).
+const STEM_CACHE: usize = 20_000;
 
 /// A typo-corrected word counts a little less than one typed right.
 const TYPO_FACTOR: f32 = 0.85;
@@ -289,8 +294,9 @@ impl Matcher {
         let is_domain = DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit());
         let stop_en = is_domain || self.stop_en.contains(word);
         let stop_es = is_domain || self.stop_es.contains(word);
-        let mut en_stem = self.stem_en.stem(word);
-        let mut es_stem = self.stem_es.stem(word);
+        let (en, es) = self.stems(word);
+        let mut en_stem: std::borrow::Cow<'_, str> = en.into();
+        let mut es_stem: std::borrow::Cow<'_, str> = es.into();
         let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
         let mut factor = 1.0;
@@ -359,6 +365,30 @@ impl Matcher {
         }
     }
 
+    /// A word's English and Spanish stems. Stemming is most of the cost of reading a word, and the
+    /// same words come again and again, so each thread remembers the stems it has made.
+    fn stems(&self, word: &str) -> (String, String) {
+        thread_local! {
+            static CACHE: std::cell::RefCell<HashMap<String, (String, String)>> = Default::default();
+        }
+        CACHE.with(|c| {
+            let mut cache = c.borrow_mut();
+            if let Some(s) = cache.get(word) {
+                return s.clone();
+            }
+            let s = (
+                self.stem_en.stem(word).into_owned(),
+                self.stem_es.stem(word).into_owned(),
+            );
+            // Bounded: a thread that has read very many different words starts afresh.
+            if cache.len() >= STEM_CACHE {
+                cache.clear();
+            }
+            cache.insert(word.to_string(), s.clone());
+            s
+        })
+    }
+
     /// A word nobody writes that way, as the known word it sounds like ("ofisina" is "oficina").
     fn respell(&self, word: &str) -> Option<String> {
         let function = |w: &str| DOMAIN.contains(&w) || self.stop_en.contains(w) || self.stop_es.contains(w);
@@ -368,10 +398,17 @@ impl Matcher {
         let candidate = self.sounds_like.get(&sounds(word))?;
         // A spelling of a function or domain word is that word, even where an example question
         // happens to use the spelling ("ofisina"); other words are respelled only when unknown.
-        let known = self.terms_en.contains_key(self.stem_en.stem(word).as_ref())
-            || self.terms_es.contains_key(self.stem_es.stem(word).as_ref())
+        if function(candidate) {
+            return Some(candidate.clone());
+        }
+        if candidate == word {
+            return None;
+        }
+        let (en, es) = self.stems(word);
+        let known = self.terms_en.contains_key(&en)
+            || self.terms_es.contains_key(&es)
             || self.common.binary_search(&word).is_ok();
-        (function(candidate) || !known).then(|| candidate.clone())
+        (!known).then(|| candidate.clone())
     }
 
     /// Marks, per topic, the question words its phrases cover. `ids` are the question's words

@@ -193,7 +193,11 @@ const ACK_EMOJI: &[char] = &[
 /// Reads a message made only of small talk ("hola!", "thank you so much, that helps a lot 🙏",
 /// "va, muchas gracias, muy amable", "👍").
 pub fn small_talk(text: &str) -> Option<SmallTalk> {
-    let words = normalize(text);
+    small_talk_in(text, &normalize(text))
+}
+
+/// `small_talk` for a message already split into `words` (`normalize`).
+pub fn small_talk_in(text: &str, words: &[String]) -> Option<SmallTalk> {
     if words.len() > 12 || text.contains('?') {
         return None;
     }
