@@ -22,10 +22,14 @@ pub const MAX_FILES: usize = 500;
 pub const MAX_DEPTH: usize = 24;
 
 /// Where each key and list item of one file starts, by path (`topics.3.answer.en`).
+/// Positions are found only when a problem asks for one: a knowledge base without problems needs
+/// none, and recording one for every example question would be most of the cost of loading.
 #[derive(Debug, Default)]
 pub struct SourceMap {
     pub name: String,
-    spots: HashMap<String, (usize, usize)>,
+    /// The file's text, kept to find positions on demand.
+    text: Option<std::sync::Arc<str>>,
+    spots: std::sync::OnceLock<HashMap<String, (usize, usize)>>,
 }
 
 impl SourceMap {
@@ -33,8 +37,16 @@ impl SourceMap {
     pub fn bare(name: &str) -> SourceMap {
         SourceMap {
             name: name.to_string(),
-            spots: HashMap::new(),
+            text: None,
+            spots: std::sync::OnceLock::new(),
         }
+    }
+
+    fn spots(&self) -> &HashMap<String, (usize, usize)> {
+        self.spots.get_or_init(|| match &self.text {
+            Some(text) => walk(&self.name, text, true).unwrap_or_default(),
+            None => HashMap::new(),
+        })
     }
 
     /// The line and column (1-based) of `path`, or of its nearest ancestor present in the file
@@ -42,7 +54,7 @@ impl SourceMap {
     pub fn at(&self, path: &str) -> Option<(usize, usize)> {
         let mut p = path;
         loop {
-            if let Some(&spot) = self.spots.get(p) {
+            if let Some(&spot) = self.spots().get(p) {
                 return Some(spot);
             }
             p = &p[..p.rfind('.')?];
@@ -160,7 +172,18 @@ fn join(path: &str, seg: &str) -> String {
 /// Scans a file's YAML events: the position of every key and list item, or the first problem
 /// that makes the file unsafe or impossible to read.
 pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
-    let mut map = SourceMap::bare(name);
+    walk(name, text, false)?;
+    Ok(SourceMap {
+        name: name.to_string(),
+        text: Some(text.into()),
+        spots: std::sync::OnceLock::new(),
+    })
+}
+
+/// Walks the events: refuses what is unsafe, and records positions when asked.
+fn walk(name: &str, text: &str, positions: bool) -> Result<HashMap<String, (usize, usize)>, Problem> {
+    let mut spots: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut depth = 0usize;
     let at = |line: usize, col: usize, message: String| Problem {
         file: name.to_string(),
         line: Some(line),
@@ -192,8 +215,11 @@ pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
                 *anchor
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                stack.pop();
-                end_value(&mut stack);
+                depth = depth.saturating_sub(1);
+                if positions {
+                    stack.pop();
+                    end_value(&mut stack);
+                }
                 continue;
             }
             _ => continue,
@@ -205,6 +231,15 @@ pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
                 "YAML anchors (&name) are not allowed in the knowledge base".into(),
             ));
         }
+        if !positions {
+            if !matches!(event, Event::Scalar(..)) {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(at(line, col, format!("nested deeper than {MAX_DEPTH} levels")));
+                }
+            }
+            continue;
+        }
         // The path of this node, recording where it starts when it is a key or a list item.
         let path = match stack.last_mut() {
             None => String::new(),
@@ -215,7 +250,7 @@ pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
                         _ => "?".to_string(),
                     };
                     let p = join(path, &k);
-                    map.spots.entry(p.clone()).or_insert((line, col + 1));
+                    spots.entry(p.clone()).or_insert((line, col + 1));
                     *key = Some(k);
                     if matches!(event, Event::Scalar(..)) {
                         continue;
@@ -228,7 +263,7 @@ pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
             Some(Frame::Sequence { path, next }) => {
                 let p = join(path, &next.to_string());
                 *next += 1;
-                map.spots.entry(p.clone()).or_insert((line, col + 1));
+                spots.entry(p.clone()).or_insert((line, col + 1));
                 p
             }
         };
@@ -241,7 +276,7 @@ pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
             return Err(at(line, col, format!("nested deeper than {MAX_DEPTH} levels")));
         }
     }
-    Ok(map)
+    Ok(spots)
 }
 
 /// A value is complete: its mapping expects the next key.
