@@ -44,24 +44,6 @@ async fn unparseable_updates_leave_no_personal_data_in_the_log() {
     assert!(log.contains("invalid JSON"), "{log}");
 }
 
-/// The log without terminal colours.
-fn strip_ansi(s: &str) -> String {
-    let mut out = String::new();
-    let mut chars = s.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Waits until the bot's log has `n` lines containing `needle`.
 async fn wait_for_log(bot: &BotProcess, needle: &str, n: usize) {
     let deadline = Instant::now() + Duration::from_secs(20);

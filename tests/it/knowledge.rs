@@ -131,10 +131,11 @@ fn schema_errors_name_the_field_and_line() {
     assert!(p.0[0].line.is_some());
 }
 
-#[test]
-fn semantic_problems_are_all_reported_together() {
-    let dir = copy_of_shipped();
-    let office = dir.path().join("office.yaml");
+/// Breaks a copy of the knowledge base in seven ways that only validation can see: a bad time
+/// zone, inverted hours, a duplicate topic id, an unknown related topic, a missing translation,
+/// a repeated checklist id and an unknown placeholder. Returns the three files edited.
+fn break_semantically(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let office = dir.join("office.yaml");
     edit(
         &office,
         "time_zone: \"America/Mexico_City\"",
@@ -145,20 +146,15 @@ fn semantic_problems_are_all_reported_together() {
         "      open: \"09:00\"\n      close: \"15:00\"",
         "      open: \"15:00\"\n      close: \"09:00\"",
     );
-    let topics = dir.path().join("topics/office.yaml");
+    let topics = dir.join("topics/office.yaml");
     edit(&topics, "  - id: parking", "  - id: hours");
     edit(
         &topics,
         "related: [address, neighborhood]",
         "related: [address, nowhere]",
     );
-    edit(
-        &topics,
-        "      es: [celular, celulares, cel, telefono, telefonos, movil, llamadas, usar, uso, permiten, permitido,\n           adentro, dentro, aparato, entrar, meter]",
-        "      es: []",
-    );
     edit(&topics, "es: \"Copias e impresiones cerca\"", "es: \"\"");
-    let procedures = dir.path().join("topics/procedures.yaml");
+    let procedures = dir.join("topics/procedures.yaml");
     edit(
         &procedures,
         "      - id: fmm_canje\n        en: \"FMM entry form marked \\\"canje\\\"\"",
@@ -168,6 +164,18 @@ fn semantic_problems_are_all_reported_together() {
         &procedures,
         "    answer:\n      en: |\n        A temporary residency is renewed",
         "    answer:\n      en: |\n        {weather} A temporary residency is renewed",
+    );
+    (office, topics, procedures)
+}
+
+#[test]
+fn semantic_problems_are_all_reported_together() {
+    let dir = copy_of_shipped();
+    let (_, topics, _) = break_semantically(dir.path());
+    edit(
+        &topics,
+        "      es: [celular, celulares, cel, telefono, telefonos, movil, llamadas, usar, uso, permiten, permitido,\n           adentro, dentro, aparato, entrar, meter]",
+        "      es: []",
     );
 
     let p = problems(dir.path());
@@ -246,36 +254,7 @@ fn line_of(file: &Path, needle: &str) -> usize {
 #[test]
 fn every_semantic_problem_names_file_line_and_column() {
     let dir = copy_of_shipped();
-    let office = dir.path().join("office.yaml");
-    edit(
-        &office,
-        "time_zone: \"America/Mexico_City\"",
-        "time_zone: \"America/Atlantis\"",
-    );
-    edit(
-        &office,
-        "      open: \"09:00\"\n      close: \"15:00\"",
-        "      open: \"15:00\"\n      close: \"09:00\"",
-    );
-    let topics = dir.path().join("topics/office.yaml");
-    edit(&topics, "  - id: parking", "  - id: hours");
-    edit(
-        &topics,
-        "related: [address, neighborhood]",
-        "related: [address, nowhere]",
-    );
-    edit(&topics, "es: \"Copias e impresiones cerca\"", "es: \"\"");
-    let procedures = dir.path().join("topics/procedures.yaml");
-    edit(
-        &procedures,
-        "      - id: fmm_canje\n        en: \"FMM entry form marked \\\"canje\\\"\"",
-        "      - id: passport_visa\n        en: \"FMM entry form marked \\\"canje\\\"\"",
-    );
-    edit(
-        &procedures,
-        "    answer:\n      en: |\n        A temporary residency is renewed",
-        "    answer:\n      en: |\n        {weather} A temporary residency is renewed",
-    );
+    let (office, topics, procedures) = break_semantically(dir.path());
     let p = problems(dir.path());
     let cases: [(&str, &Path, &str, usize); 7] = [
         ("invalid time zone", &office, "time_zone: \"America/Atlantis\"", 3),

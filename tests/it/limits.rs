@@ -33,24 +33,6 @@ async fn wait_delivered(api: &FakeApi, what: &str, timeout: Duration, chat: i64,
     delivered_to(api, chat)
 }
 
-/// The log without terminal colours.
-fn strip_ansi(log: &str) -> String {
-    let mut out = String::with_capacity(log.len());
-    let mut chars = log.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// The production bot, started once the fake enforces the limits, and polling.
 async fn start(api: &FakeApi, env: &[(&str, &str)]) -> BotProcess {
     api.enforce_limits();
