@@ -176,12 +176,14 @@ impl Engine {
         let follow_up = match question {
             // "y cuánto cuesta?": only the fact, about the subject already.
             Some(q) if q.elliptic => remembered,
-            // "plazo para el canje": a fact of a weakly named procedure, else of the subject.
+            // "plazo para el canje": a fact of a weakly named procedure (one of the two best, as
+            // in a dead heat between the fees and the residency whose fee is asked), else of the
+            // subject.
             Some(_) if m.confidence != Confidence::Confident => m
-                .best
+                .ranked()
+                .take(2)
                 .filter(|_| m.confidence == Confidence::Weak)
-                .map(|b| b.topic)
-                .filter(|&t| self.is_procedure(t))
+                .find(|&t| self.is_procedure(t))
                 .or(remembered),
             Some(_) => None,
             // "y la permanente igual?": a weakly named procedure, asked the same fact.
