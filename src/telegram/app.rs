@@ -49,10 +49,15 @@ struct Pending {
 
 /// The settings `App::new` takes besides the engine, database and outbox.
 pub struct AppSettings {
+    /// Longest message to send, in UTF-16 units; longer answers are split. At most 4096.
     pub message_limit: usize,
+    /// Where `/reload` and SIGHUP reload the knowledge base from (none: the built-in one).
     pub knowledge_dir: Option<PathBuf>,
+    /// Telegram user ids allowed to use /reload and /stats.
     pub admins: HashSet<u64>,
+    /// Messages a minute a user may send before being ignored for the rest of it (0: no limit).
     pub flood_limit: u32,
+    /// Unanswered questions kept for `inm-bot misses`: at most this many, this many days.
     pub misses_max: usize,
     pub misses_days: u32,
 }

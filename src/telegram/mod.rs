@@ -7,7 +7,6 @@
 //! without making any chat wait for another, and `observe` is the one instrumentation step
 //! (tracing span, metrics) every update goes through.
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -33,8 +32,7 @@ mod observe;
 mod outbox;
 mod replies;
 
-pub use app::App;
-use app::AppSettings;
+pub use app::{App, AppSettings};
 use observe::{LogError, observe};
 use outbox::{Limits, Outbox};
 
@@ -106,17 +104,8 @@ pub struct Settings {
     pub db: PathBuf,
     /// Honour Telegram's rate limits (always, except to measure raw throughput).
     pub throttle: bool,
-    /// Longest message to send, in UTF-16 units; longer answers are split. At most 4096.
-    pub message_limit: usize,
-    /// Where `/reload` and SIGHUP reload the knowledge base from (none: the built-in one).
-    pub knowledge_dir: Option<PathBuf>,
-    /// Telegram user ids allowed to use /reload and /stats.
-    pub admins: HashSet<u64>,
-    /// Messages a minute a user may send before being ignored for the rest of it (0: no limit).
-    pub flood_limit: u32,
-    /// Unanswered questions kept for `inm-bot misses`: at most this many, this many days.
-    pub misses_max: usize,
-    pub misses_days: u32,
+    /// What the handlers' shared state is set up with.
+    pub app: AppSettings,
     /// Receive updates by webhook instead of long polling.
     pub webhook: Option<Webhook>,
     /// Serve /healthz and /metrics here.
@@ -178,19 +167,7 @@ pub async fn run(engine: Arc<Engine>, settings: Settings) -> anyhow::Result<()> 
             enabled: settings.throttle,
         },
     );
-    let app = Arc::new(App::new(
-        engine,
-        store.clone(),
-        outbox.clone(),
-        AppSettings {
-            message_limit: settings.message_limit,
-            knowledge_dir: settings.knowledge_dir,
-            admins: settings.admins,
-            flood_limit: settings.flood_limit,
-            misses_max: settings.misses_max,
-            misses_days: settings.misses_days,
-        },
-    ));
+    let app = Arc::new(App::new(engine, store.clone(), outbox.clone(), settings.app));
     tokio::spawn(reload_on_sighup(app.clone()));
     tokio::spawn(flush_regularly(app.clone()));
     dispatch(bot, app.clone(), settings.webhook).await?;
