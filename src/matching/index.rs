@@ -204,7 +204,9 @@ impl Matcher {
             phrases_by_first.entry(p.words[0]).or_default().push(pi as u32);
         }
 
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         Matcher {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             n_topics,
             n_docs: docs.len(),
             stem_en,

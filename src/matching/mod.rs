@@ -94,6 +94,8 @@ struct Phrase {
 
 /// The index over a knowledge base; build once (`Matcher::new`), match many.
 pub struct Matcher {
+    /// Unique to this index, so that what a thread remembers of another index is not used.
+    id: u64,
     /// Topics are documents `0..n_topics`; referrals follow them, up to `n_docs`.
     n_topics: usize,
     n_docs: usize,

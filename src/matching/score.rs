@@ -46,6 +46,7 @@ const TIE: f32 = 0.02;
 const MIN_RAW: f32 = 1.0;
 
 /// One word of a question, read against the vocabulary.
+#[derive(Debug, Clone, Copy)]
 struct Token {
     stop_en: bool,
     stop_es: bool,
@@ -288,6 +289,26 @@ impl Matcher {
 
     /// How one word of a question reads against the vocabulary.
     fn read(&self, word: &str) -> Token {
+        // The same words come again and again: each thread remembers how it read them, for this
+        // matcher (a reload starts afresh).
+        thread_local! {
+            static READ: std::cell::RefCell<(u64, HashMap<String, Token>)> = Default::default();
+        }
+        READ.with(|r| {
+            let mut r = r.borrow_mut();
+            if r.0 != self.id || r.1.len() >= STEM_CACHE {
+                *r = (self.id, HashMap::new());
+            }
+            if let Some(t) = r.1.get(word) {
+                return *t;
+            }
+            let t = self.read_new(word);
+            r.1.insert(word.to_string(), t);
+            t
+        })
+    }
+
+    fn read_new(&self, word: &str) -> Token {
         let respelled = self.respell(word);
         let word = respelled.as_deref().unwrap_or(word);
         // Numbers ("3 months", "4 years") say nothing about the topic on their own.
