@@ -62,6 +62,17 @@ pub struct Memory {
     pub at: Option<DateTime<Utc>>,
 }
 
+impl Memory {
+    /// This memory as it stands at `now`: forgotten once older than `MEMORY_TTL` (or dated more
+    /// than a minute in the future, which only a wrong clock gives).
+    pub fn fresh(self, now: DateTime<Utc>) -> Memory {
+        match self.at {
+            Some(at) if now - at <= MEMORY_TTL && at <= now + chrono::Duration::minutes(1) => self,
+            _ => Memory::default(),
+        }
+    }
+}
+
 /// What the bot decided to say to a message.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
@@ -254,9 +265,7 @@ impl Engine {
 
     /// The topic the conversation was about, while the memory is fresh.
     fn remembered(&self, ctx: &Context) -> Option<usize> {
-        let at = ctx.memory.at?;
-        let fresh = ctx.at.signed_duration_since(at) <= MEMORY_TTL;
-        ctx.memory.topic.filter(|_| fresh)
+        ctx.memory.fresh(ctx.at).topic
     }
 
     /// The topics that have a checklist (the procedures), in knowledge-base order.

@@ -8,7 +8,6 @@ use chrono::{DateTime, Utc};
 
 use crate::answer::{Context, Engine, Memory, Reply};
 use crate::knowledge::{FactKind, Lang};
-use crate::memory;
 use crate::render::{self, Focus, Format};
 use crate::ui::{self, Where};
 
@@ -59,7 +58,7 @@ impl<'a> Console<'a> {
         {
             return Some(self.show_topic(topic, self.lang(), now));
         }
-        let before = memory::fresh(self.memory, now);
+        let before = self.memory.fresh(now);
         let ctx = Context::new(self.lang.or(self.last_lang), now).with_memory(before);
         let answer = self.engine.answer(line, &ctx);
         self.memory = answer.remember(before, now);

@@ -12,7 +12,6 @@ use unicode_normalization::char::is_combining_mark;
 
 use crate::answer::{Context, Engine, Memory};
 use crate::knowledge::Lang;
-use crate::memory;
 use crate::render::{self, Format};
 
 /// Whether a file's text is a conversation file: its first non-empty line is a JSON object.
@@ -172,7 +171,7 @@ pub fn run(engine: &Engine, conversations: &[Conversation], now: DateTime<Utc>) 
         let mut all = true;
         for (i, turn) in c.turns.iter().enumerate() {
             let at = turn.at.unwrap_or(now);
-            let before = memory::fresh(memory, at);
+            let before = memory.fresh(at);
             let answer = engine.answer(&turn.text, &Context::new(turn.lang, at).with_memory(before));
             memory = answer.remember(before, at);
             let text = fold(&render::answer(engine, &answer, at, Format::Plain));

@@ -17,14 +17,6 @@ pub const TTL: Duration = crate::answer::MEMORY_TTL;
 /// around 10 MB with the index.
 pub const MAX_CHATS: usize = 100_000;
 
-/// A memory as it stands at `now`: forgotten once older than `TTL`.
-pub fn fresh(memory: Memory, now: DateTime<Utc>) -> Memory {
-    match memory.at {
-        Some(at) if now - at <= TTL && at <= now + Duration::minutes(1) => memory,
-        _ => Memory::default(),
-    }
-}
-
 /// The memories of many chats, bounded.
 pub struct Memories<K> {
     max: usize,
@@ -52,7 +44,7 @@ impl<K: Hash + Eq + Clone> Memories<K> {
     /// What a chat remembers at `now` (nothing when new or forgotten).
     pub fn recall(&self, chat: &K, now: DateTime<Utc>) -> Memory {
         let inner = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        inner.map.get(chat).map_or_else(Memory::default, |m| fresh(*m, now))
+        inner.map.get(chat).map_or_else(Memory::default, |m| m.fresh(now))
     }
 
     /// Stores what a chat remembers after an answer; `memory.at` is when it spoke.

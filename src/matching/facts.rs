@@ -178,9 +178,7 @@ impl Matcher {
         });
         Some(FactQuestion { kind, elliptic })
     }
-}
 
-impl Matcher {
     /// Whether a message says nothing of its own besides function words, numbers, dates, fact
     /// words and words pointing back ("and for 2 years?", "llegué el 28 de enero"): a follow-up.
     pub fn says_nothing_else(&self, text: &str) -> bool {
