@@ -207,7 +207,7 @@ impl Engine {
             // "mine was stolen": a weak match that is the subject already.
             None => remembered.filter(|&t| m.confidence == Confidence::Weak && m.best.is_some_and(|b| b.topic == t)),
         };
-        let reply = if let Some(talk) = matching::small_talk_in(text, &words) {
+        let reply = if let Some(talk) = self.matcher.small_talk_in(text, &words) {
             Reply::SmallTalk(talk)
         } else if let Some(r) = m.referral {
             Reply::Referral(r.topic)
@@ -356,7 +356,9 @@ impl Engine {
         let words = matching::normalize(text);
         let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
         // "and on Saturday?", "can I go at 2:30 pm?": nothing but the moment, fillers and going
-        // there. "¿cómo está el clima mañana?" has a subject of its own.
+        // there. "¿cómo está el clima mañana?" has a subject of its own. Even with a procedure
+        // as the conversation's subject, "can I go today?" asks whether the office is open; a
+        // date that answers a fact ("I arrived on 28 January", for a deadline) does not.
         let time_of_day = moment.time.is_some() || moment.part.is_some();
         let no_subject = words.iter().all(|w| {
             self.matcher.is_filler(w)
@@ -365,12 +367,13 @@ impl Engine {
                 || ELLIPTIC.contains(&w.as_str())
                 || w.bytes().all(|b| b.is_ascii_digit())
         });
-        let says_visit = time_of_day
-            && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty())
-            && words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));
+        // The topic is the conversation's, not one the message names itself.
+        let carried = topic.is_none() || answer.matched.topic() != topic;
+        let says_going = words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));
+        let says_visit = time_of_day && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty()) && says_going;
         let target = if opening(topic) {
             topic
-        } else if says_opening || says_visit || (topic.is_none() && no_subject) {
+        } else if says_opening || says_visit || (no_subject && carried && (answer.fact.is_none() || says_going)) {
             let ranked_holidays_first = answer
                 .matched
                 .ranked()
@@ -401,6 +404,8 @@ impl Engine {
                         .take(2)
                         .collect();
                     answer.reply = Reply::Topic { topic: t, related };
+                    // The fact carried from the procedure ("what do I bring?") is not the question.
+                    answer.fact = None;
                 }
                 answer.when = Some(moment);
             }

@@ -245,6 +245,8 @@ const DATE_WORDS: &[&str] = &[
     "finde",
     "xmas",
     "nochebuena",
+    "vispera",
+    "eve",
 ];
 
 /// Words that only an English question would use: a "3/4" in one is March 4.

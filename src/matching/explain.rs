@@ -51,6 +51,8 @@ pub struct Explanation {
     pub votes: (f32, f32),
     /// The five best topics, best first.
     pub top: Vec<TopicScore>,
+    /// The two best referrals, best first (`topic` indexes `Knowledge::referrals`).
+    pub referrals: Vec<TopicScore>,
 }
 
 impl Explanation {
@@ -89,6 +91,16 @@ impl Explanation {
                 t.phrases,
                 t.words + t.phrases,
                 t.confidence
+            ));
+        }
+        for r in &self.referrals {
+            let id = kb.referrals.get(r.topic).map_or("?", |r| r.id.as_str());
+            out.push(format!(
+                "  referral {id:<13} words {:.2} + phrases {:.2} = {:.2}  confidence {:.2}",
+                r.words,
+                r.phrases,
+                r.words + r.phrases,
+                r.confidence
             ));
         }
         out

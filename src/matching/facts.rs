@@ -185,6 +185,12 @@ impl Matcher {
         self.says_nothing_else_in(&normalize(text))
     }
 
+    /// Whether a message is small talk (`small_talk_in`), with this vocabulary to tell a word of
+    /// no list that names a subject from one that does not ("gracias carnal").
+    pub fn small_talk_in(&self, text: &str, words: &[String]) -> Option<super::SmallTalk> {
+        super::small_talk_in(text, words, |w| self.knows(w))
+    }
+
     /// `says_nothing_else` for a message already split into words.
     pub fn says_nothing_else_in(&self, words: &[String]) -> bool {
         words.iter().all(|w| {

@@ -3,7 +3,8 @@
 //!
 //! By stage: `words` (normalisation and word lists), `index` (the vocabulary built from the
 //! knowledge base), `typos` (correction by edit distance), `score` (BM25-style scoring and the
-//! confidence), `explain` (how a question was scored), `small_talk` (greetings and thanks).
+//! confidence), `explain` (how a question was scored), `small_talk` (greetings and thanks),
+//! `verbs` (Spanish verb forms the stemmer leaves apart).
 //!
 //! Text is lower-cased, accent-folded and split into words; stop words are dropped; every word is
 //! stemmed with both the English and the Spanish Snowball stemmer and looked up in that language's
@@ -23,6 +24,7 @@ mod index;
 mod score;
 mod small_talk;
 mod typos;
+mod verbs;
 mod words;
 
 pub use explain::{Explanation, Reading, TopicScore, WordReading};

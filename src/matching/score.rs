@@ -34,6 +34,17 @@ const REAL_WORD: f32 = 4.5;
 const VERY_COMMON: f32 = 5.5;
 const VERY_COMMON_SHARE: f32 = 0.35;
 
+/// Between these Zipf frequencies a known word that is no keyword goes from full weight to
+/// `EVERYDAY_WEIGHT` ("canje" keeps all of it, "like" keeps the least).
+const SPECIFIC: f32 = 4.0;
+const EVERYDAY: f32 = 5.5;
+const EVERYDAY_WEIGHT: f32 = 0.7;
+
+fn everyday_weight(zipf: f32) -> f32 {
+    let t = ((zipf - SPECIFIC) / (EVERYDAY - SPECIFIC)).clamp(0.0, 1.0);
+    1.0 - t * (1.0 - EVERYDAY_WEIGHT)
+}
+
 /// How much of a weakly known word (only in answer text, or typo-corrected) counts as unknown.
 const WEAK_WORD: f32 = 0.5;
 
@@ -56,6 +67,9 @@ struct Token {
     factor: f32,
     /// For a word the vocabulary lacks: how much of an unknown word's weight it has against a topic.
     unknown_share: f32,
+    /// How much a known word weighs, for and against topics: below 1 for a word of everyday
+    /// language that no author chose as a keyword ("like", "means", "sorry" in some example).
+    weight: f32,
     phrase_en: Option<u32>,
     phrase_es: Option<u32>,
 }
@@ -133,6 +147,8 @@ impl Matcher {
 
         let mut scores = vec![0.0f32; self.n_docs];
         let mut token_best = vec![0.0f32; self.n_docs];
+        // What each topic gets from words other than everyday ones: a topic needs some of it.
+        let mut telling = vec![0.0f32; self.n_docs];
         let mut mass = 0.0f32;
         for (word, t) in words.iter().zip(&tokens) {
             if let Some(ex) = explain.as_deref_mut() {
@@ -154,7 +170,7 @@ impl Matcher {
             let mut ideal = 0.0f32;
             for (term, l) in [(t.term_en, Lang::En), (t.term_es, Lang::Es)] {
                 let Some(term) = term else { continue };
-                let idf = self.idf[term as usize];
+                let idf = self.idf[term as usize] * t.weight;
                 ideal = ideal.max(idf * lang_weight(l));
                 let k = t.factor * lang_weight(l);
                 for &(topic, w) in self.postings(term) {
@@ -167,9 +183,14 @@ impl Matcher {
             // also counts as unknown.
             let best = token_best.iter().copied().fold(0.0, f32::max);
             let share = if ideal > 0.0 { (best / ideal).min(1.0) } else { 0.0 };
-            mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf;
+            mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf * t.weight;
             for (total, best) in scores.iter_mut().zip(&token_best) {
                 *total += best;
+            }
+            if t.weight >= 1.0 {
+                for (total, best) in telling.iter_mut().zip(&token_best) {
+                    *total += best;
+                }
             }
         }
 
@@ -233,6 +254,18 @@ impl Matcher {
                     confidence,
                 })
                 .collect();
+            let mut refs: Vec<(usize, f32)> = (self.n_topics..self.n_docs).map(|d| (d, conf(d))).collect();
+            refs.sort_by(|a, b| b.1.total_cmp(&a.1));
+            ex.referrals = refs
+                .iter()
+                .take(2)
+                .map(|&(d, confidence)| TopicScore {
+                    topic: d - self.n_topics,
+                    words: scores[d],
+                    phrases: bonus[d],
+                    confidence,
+                })
+                .collect();
         }
 
         // The best referral, when it explains the question confidently and better than any topic.
@@ -261,7 +294,8 @@ impl Matcher {
             .filter(|(_, c, _)| *c >= 0.5 * best_conf)
             .map(|&(topic, score, _)| Scored { topic, score })
             .collect();
-        let enough = best_raw >= MIN_RAW || bonus[best] > 0.0;
+        // "and next tuesday" is not about the topic whose answer says "next".
+        let enough = (best_raw >= MIN_RAW && telling[best] > 0.0) || bonus[best] > 0.0;
         // Two topics that both explain the question are not a reason to refuse: the best one is
         // answered and the other is offered with it. Only a dead heat ("card" fits the canje,
         // the replacement and photos alike) is a question to ask back.
@@ -285,6 +319,12 @@ impl Matcher {
             referral,
             lang,
         }
+    }
+
+    /// Whether a normalised word is a term of the vocabulary (typed right or typo-corrected).
+    pub(super) fn knows(&self, word: &str) -> bool {
+        let t = self.read(word);
+        t.term_en.is_some() || t.term_es.is_some()
     }
 
     /// How one word of a question reads against the vocabulary.
@@ -312,7 +352,9 @@ impl Matcher {
         let respelled = self.respell(word);
         let word = respelled.as_deref().unwrap_or(word);
         // Numbers ("3 months", "4 years") say nothing about the topic on their own.
-        let is_domain = DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit());
+        // Nor do interjections ("ah caray", "ugh").
+        let is_domain =
+            DOMAIN.contains(&word) || word.chars().all(|c| c.is_ascii_digit()) || super::words::is_interjection(word);
         let stop_en = is_domain || self.stop_en.contains(word);
         let stop_es = is_domain || self.stop_es.contains(word);
         let (en, es) = self.stems(word);
@@ -320,6 +362,22 @@ impl Matcher {
         let mut es_stem: std::borrow::Cow<'_, str> = es.into();
         let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
+        if term_es.is_none() && !stop_es {
+            // "abrieron", "cerró": another form of a verb the knowledge base uses.
+            // Of the forms it may be, the one the knowledge base uses most widely: "abrió" is
+            // "abre" (the hours), not "abrir" (only in "abrir una cuenta").
+            if let Some((stem, term)) = super::verbs::forms(word)
+                .iter()
+                .filter_map(|f| {
+                    let stem = self.stems(f).1;
+                    self.terms_es.get(&stem).map(|&t| (stem, t))
+                })
+                .min_by(|a, b| self.idf[a.1 as usize].total_cmp(&self.idf[b.1 as usize]))
+            {
+                es_stem = stem.into();
+                term_es = Some(term);
+            }
+        }
         let mut factor = 1.0;
         let known = term_en.is_some() || term_es.is_some() || self.typos.knows(word);
         if (!known && crate::dates::is_date_word(word)) || crate::dates::is_calendar_word(word) {
@@ -333,6 +391,7 @@ impl Matcher {
                 term_es: None,
                 factor: 1.0,
                 unknown_share: 1.0,
+                weight: 1.0,
                 phrase_en: None,
                 phrase_es: None,
             };
@@ -356,6 +415,7 @@ impl Matcher {
                 term_es,
                 factor: 0.0,
                 unknown_share,
+                weight: 1.0,
                 phrase_en: None,
                 phrase_es: None,
             };
@@ -374,6 +434,13 @@ impl Matcher {
                 factor = TYPO_FACTOR;
             }
         }
+        // A word of everyday language ("like", "means") that the knowledge base only has in
+        // answers or examples, never as a keyword or title, tells little: it weighs less.
+        let chosen = [term_en, term_es]
+            .into_iter()
+            .flatten()
+            .any(|term| self.postings(term).iter().any(|&(_, w)| w >= super::index::W_KEYWORD));
+        let weight = if chosen { 1.0 } else { everyday_weight(zipf) };
         Token {
             stop_en,
             stop_es,
@@ -381,6 +448,7 @@ impl Matcher {
             term_es,
             factor,
             unknown_share: 1.0,
+            weight,
             phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
             phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
         }

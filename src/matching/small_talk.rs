@@ -184,32 +184,81 @@ const FILLERS: &[&str] = &[
     "una",
     "abrazo",
     "bendiciones",
+    // Wishes that come with thanks ("gracias, feliz año", "thanks, happy holidays").
+    "happy",
+    "merry",
+    "christmas",
+    "xmas",
+    "holidays",
+    "new",
+    "year",
+    "weekend",
+    "best",
+    "luck",
+    "feliz",
+    "felices",
+    "fiestas",
+    "navidad",
+    "ano",
+    "nuevo",
+    "prospero",
+    "suerte",
+    "buena",
+    "excelente",
+    "fin",
+    "semana",
+    // Forms of address ("gracias carnal", "thanks dude").
+    "dude",
+    "sir",
+    "maam",
+    "carnal",
+    "compa",
+    "jefe",
+    "jefa",
+    "hermano",
+    "joven",
+    "senor",
+    "senora",
+    "senorita",
 ];
 /// Emoji that say "thanks" or "ok" on their own (emoji are dropped by `normalize`).
 const ACK_EMOJI: &[char] = &[
     '👍', '👌', '🙏', '🙂', '😊', '✅', '🙌', '👏', '❤', '😀', '😁', '🤝', '💯',
 ];
 
+/// Words of a thanks or a goodbye that may be none of the listed ones ("gracias carnal",
+/// "thanks, legend"), as long as they are not words of the knowledge base.
+const OTHER_WORDS: usize = 2;
+
 /// Reads a message made only of small talk ("hola!", "thank you so much, that helps a lot 🙏",
 /// "va, muchas gracias, muy amable", "👍").
 pub fn small_talk(text: &str) -> Option<SmallTalk> {
-    small_talk_in(text, &normalize(text))
+    small_talk_in(text, &normalize(text), |_| true)
 }
 
-/// `small_talk` for a message already split into `words` (`normalize`).
-pub fn small_talk_in(text: &str, words: &[String]) -> Option<SmallTalk> {
+/// `small_talk` for a message already split into `words` (`normalize`). `telling` says whether a
+/// word is one the knowledge base uses: a thanks may carry up to `OTHER_WORDS` words of no
+/// list that are not ("ok gracias carnal"), never one that is ("gracias, y el canje").
+pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> bool) -> Option<SmallTalk> {
     if words.len() > 12 || text.contains('?') {
         return None;
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
-    let allowed = |w: &String| {
+    let listed = |w: &String| {
         let w = w.as_str();
         [GREETINGS, THANKS, GOODBYES, ACKS, FILLERS]
             .iter()
             .any(|l| l.contains(&w))
             || super::words::is_interjection(w)
     };
-    if !words.iter().all(allowed) {
+    let others: Vec<&String> = words.iter().filter(|w| !listed(w)).collect();
+    let parting = has(THANKS) || has(GOODBYES);
+    let others_ok = others.is_empty()
+        || (parting
+            && others.len() <= OTHER_WORDS
+            && others.len() * 2 <= words.len()
+            && !others.iter().any(|w| telling(w)));
+    if !others_ok {
         return None;
     }
     if has(THANKS) {
@@ -248,6 +297,33 @@ mod tests {
         assert_eq!(small_talk("bye!"), Some(SmallTalk::Goodbye));
         assert_eq!(small_talk("adios, nos vemos"), Some(SmallTalk::Goodbye));
         assert_eq!(small_talk("jaja ok gracias"), Some(SmallTalk::Thanks));
+        assert_eq!(small_talk("ok gracias, feliz año!!"), Some(SmallTalk::Thanks));
+        assert_eq!(
+            small_talk("Thank you very much, happy holidays!"),
+            Some(SmallTalk::Thanks)
+        );
+        assert_eq!(small_talk("va gracias carnal"), Some(SmallTalk::Thanks));
+    }
+
+    #[test]
+    fn a_thanks_may_carry_a_word_of_no_list_but_not_a_subject() {
+        let none = |_: &str| false;
+        let canje = |w: &str| w == "canje";
+        assert_eq!(
+            small_talk_in("gracias crack", &normalize("gracias crack"), none),
+            Some(SmallTalk::Thanks)
+        );
+        assert_eq!(
+            small_talk_in("gracias, y el canje", &normalize("gracias, y el canje"), canje),
+            None
+        );
+        // Without a thanks or a goodbye, an unlisted word makes it a question.
+        assert_eq!(small_talk_in("hola crack", &normalize("hola crack"), none), None);
+        // Mostly words of no list: a message, not a thanks.
+        assert_eq!(
+            small_talk_in("thanks tacos burritos", &normalize("thanks tacos burritos"), none),
+            None
+        );
     }
 
     #[test]

@@ -308,6 +308,14 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("ocupan", &["necesitan"]),
     ("wanna", &["want", "to"]),
     ("gonna", &["going", "to"]),
+    ("rn", &["right", "now"]),
+    ("atm", &["at", "the", "moment"]),
+    ("asap", &["soon"]),
+    ("bc", &["because"]),
+    ("cuz", &["because"]),
+    ("idk", &["i", "do", "not", "know"]),
+    ("btw", &[]),
+    ("ppl", &["people"]),
     ("tmrw", &["tomorrow"]),
     ("tmr", &["tomorrow"]),
     ("tho", &["though"]),
@@ -374,7 +382,9 @@ pub(super) fn frequency(word: &str) -> f32 {
 pub fn is_interjection(word: &str) -> bool {
     const LIST: &[&str] = &[
         "ugh", "damn", "dang", "hmm", "hm", "mmm", "oh", "ah", "wow", "lol", "vale", "bueno", "pues", "ay", "uy",
-        "chale", "orale", "ok", "okay", "okey", "oops", "ups", "welp", "argh", "meh", "sigh", "ufff", "uff",
+        "chale", "orale", "ok", "okay", "okey", "oops", "ups", "welp", "argh", "meh", "sigh", "ufff", "uff", "caray",
+        "chin", "hijole", "andale", "aja", "ash", "rayos", "um", "umm", "uh", "whoa", "yikes", "omg", "geez", "jeez",
+        "gosh", "nvm", "ahh", "ohh",
     ];
     // Laughter: "jaja", "jejeje", "hahaha", "jajsj".
     let laugh = word.len() >= 4 && word.chars().all(|c| matches!(c, 'j' | 'a' | 'e' | 'h' | 's'));

@@ -223,3 +223,38 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn going_today_after_a_procedure_asks_whether_the_office_is_open() {
+    // 2 Dec 2026 is a Wednesday: open at 10:00.
+    let turns = conversation(&["what do I need to renew my temporary residency?", "can i go today?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("hours"), "{}", turns[1].1);
+    assert!(turns[1].1.to_lowercase().contains("open"), "{}", turns[1].1);
+    // The checklist asked before is not repeated as the answer.
+    let turns = conversation(&["q papeles llevo pal canje", "y hoy puedo ir?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("hours"), "{}", turns[1].1);
+}
+
+#[test]
+fn spanish_verbs_are_read_in_any_tense() {
+    for q in ["ya abrieron?", "ya abrio la oficina?", "a que hora cerraron ayer"] {
+        assert_eq!(topic_of(&one(q).0), Some("hours"), "{q}");
+    }
+}
+
+#[test]
+fn thanks_with_wishes_or_a_form_of_address_is_small_talk() {
+    for q in [
+        "va gracias carnal",
+        "ok gracias, feliz año!!",
+        "Thank you very much, happy holidays!",
+        "gracias jefe 👍",
+    ] {
+        assert!(matches!(one(q).0.reply, inm_bot::Reply::SmallTalk(_)), "{q}");
+    }
+    // A subject after the thanks is a question.
+    assert!(!matches!(
+        one("gracias, y el canje").0.reply,
+        inm_bot::Reply::SmallTalk(_)
+    ));
+}
