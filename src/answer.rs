@@ -244,8 +244,8 @@ impl Engine {
     }
 
     /// When a question asks for a fact and its best topic is the general one for that fact
-    /// ("fees" for a fee), the topic it names besides is meant: "how much is the replacement?" is
-    /// about the replacement. Without one, a recent subject of the conversation is.
+    /// ("fees" for a fee), the procedure it names besides is meant: "how much is the replacement?"
+    /// is about the replacement ("documents for my appointment" stays the documents). Without one, a recent subject of the conversation is.
     fn specific(&self, text: &str, best: usize, asked: Option<FactKind>, ctx: &Context) -> usize {
         let Some(kind) = asked else { return best };
         if !self.kb.topics[best].general_for.contains(&kind) {
@@ -253,7 +253,7 @@ impl Engine {
         }
         self.matcher
             .named_besides_fact(text, ctx.hint)
-            .filter(|&t| !self.kb.topics[t].general_for.contains(&kind))
+            .filter(|&t| !self.kb.topics[t].general_for.contains(&kind) && self.is_procedure(t))
             .unwrap_or(best)
     }
 

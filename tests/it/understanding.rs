@@ -258,3 +258,19 @@ fn thanks_with_wishes_or_a_form_of_address_is_small_talk() {
         inm_bot::Reply::SmallTalk(_)
     ));
 }
+
+#[test]
+fn documents_for_an_appointment_are_the_documents() {
+    // The appointment is the occasion, not a procedure with a checklist of its own.
+    for q in [
+        "what papers should I bring to my appointment?",
+        "que papeles llevo a la cita",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("documents"), "{q}");
+    }
+    // A procedure named with the documents is still that procedure's checklist.
+    assert_eq!(
+        topic_of(&one("what documents do I need for the canje?").0),
+        Some("canje")
+    );
+}
