@@ -140,7 +140,8 @@ pub fn read(text: &str, now: DateTime<Tz>) -> Option<Moment> {
             "morning" | "mornings" | "madrugada" => part = Some(Part::Morning),
             "afternoon" | "afternoons" => part = Some(Part::Afternoon),
             "evening" | "evenings" | "night" => part = Some(Part::Evening),
-            "temprano" | "early" => part = Some(Part::Early),
+            // "how early should I arrive?", "¿qué tan temprano?" ask how much ahead, not a moment.
+            "temprano" | "early" if !matches!(prev, "how" | "tan") => part = Some(Part::Early),
             "weekend" | "finde" => set_day(Strength::Weekday, next_weekday(today, Weekday::Sat, false), 2),
             "fin" if t(i + 1) == "de" && matches!(t(i + 2), "semana" | "semanas") => {
                 set_day(Strength::Weekday, next_weekday(today, Weekday::Sat, false), 2);

@@ -183,6 +183,8 @@ mod tests {
     fn parts_of_the_day() {
         assert_eq!(read("en la tarde", now()).unwrap().part, Some(Part::Afternoon));
         assert_eq!(read("temprano", now()).unwrap().part, Some(Part::Early));
+        assert!(read("how early should I arrive?", now()).is_none_or(|m| m.part.is_none()));
+        assert!(read("que tan temprano llego?", now()).is_none_or(|m| m.part.is_none()));
         assert_eq!(read("in the morning", now()).unwrap().part, Some(Part::Morning));
         assert_eq!(time("a las 4 en la tarde"), hm(16, 0));
         // "tarde" alone is "late".
