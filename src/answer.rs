@@ -336,7 +336,8 @@ impl Engine {
     /// hours or the holidays, it says "open" or "abren", or it only names a moment — "and on
     /// Saturday?" — after a question about opening), answers with that topic for that moment.
     fn about_moment(&self, text: &str, ctx: &Context, mut answer: Answer) -> Answer {
-        if matches!(answer.reply, Reply::SmallTalk(_)) {
+        // "Is the embassy open on Saturday?" is about the embassy, whatever the day.
+        if matches!(answer.reply, Reply::SmallTalk(_) | Reply::Referral(_)) {
             return answer;
         }
         let tz = self.calendar.time_zone();

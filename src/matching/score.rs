@@ -53,6 +53,14 @@ pub const CONFIDENT: f32 = 0.52;
 pub const WEAK: f32 = 0.34;
 /// Runner-up within this share of the best, in confidence and raw score: a dead heat.
 const TIE: f32 = 0.02;
+/// A word is a referral's own when no topic knows it and the referral has this share of its weight.
+const OWN_WORD: f32 = 0.6;
+/// A referral with a subject of its own wins in a question of at most `FOREIGN_SUBJECT_WORDS`
+/// content words when its confidence is at least `FOREIGN_SUBJECT` and within `FOREIGN_GAP` of
+/// the best topic's.
+const FOREIGN_SUBJECT_WORDS: f32 = 4.0;
+const FOREIGN_SUBJECT: f32 = 0.45;
+const FOREIGN_GAP: f32 = 0.2;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
@@ -149,6 +157,7 @@ impl Matcher {
         let mut token_best = vec![0.0f32; self.n_docs];
         // What each topic gets from words other than everyday ones: a topic needs some of it.
         let mut telling = vec![0.0f32; self.n_docs];
+        let mut own = vec![false; self.n_docs];
         let mut mass = 0.0f32;
         for (word, t) in words.iter().zip(&tokens) {
             if let Some(ex) = explain.as_deref_mut() {
@@ -186,6 +195,13 @@ impl Matcher {
             mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf * t.weight;
             for (total, best) in scores.iter_mut().zip(&token_best) {
                 *total += best;
+            }
+            // A word a referral knows well and no topic knows at all ("embassy") is its own.
+            let topic_best = token_best[..self.n_topics].iter().copied().fold(0.0, f32::max);
+            if topic_best == 0.0 {
+                for (d, &w) in token_best.iter().enumerate().skip(self.n_topics) {
+                    own[d] |= w >= OWN_WORD * ideal;
+                }
             }
             if t.weight >= 1.0 {
                 for (total, best) in telling.iter_mut().zip(&token_best) {
@@ -268,11 +284,19 @@ impl Matcher {
                 .collect();
         }
 
-        // The best referral, when it explains the question confidently and better than any topic.
+        // The best referral, when it explains the question confidently and better than any topic;
+        // or, in a short question, when its subject is a word of its own that no topic knows and
+        // it explains nearly as much as the best topic ("is the embassy open on Saturday?": the
+        // hours explain all but the embassy). In a long message such a word is often context.
         let topic_conf = ranked.first().map_or(0.0, |r| r.1);
+        let short = content_words <= FOREIGN_SUBJECT_WORDS;
         let referral = (self.n_topics..self.n_docs)
             .map(|d| (d, conf(d), scores[d] + bonus[d]))
-            .filter(|&(d, c, raw)| c >= CONFIDENT && c > topic_conf && (raw >= MIN_RAW || bonus[d] > 0.0))
+            .filter(|&(d, c, raw)| {
+                let better = c >= CONFIDENT && c > topic_conf;
+                let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
+                (better || own_subject) && (raw >= MIN_RAW || bonus[d] > 0.0)
+            })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
             .map(|(d, score, _)| Scored {
                 topic: d - self.n_topics,

@@ -274,3 +274,19 @@ fn documents_for_an_appointment_are_the_documents() {
         Some("canje")
     );
 }
+
+#[test]
+fn another_institution_with_an_opening_question_is_referred() {
+    for (q, id) in [
+        ("is the embassy open on saturday?", "us_embassy"),
+        ("la embajada abre el sabado?", "us_embassy"),
+    ] {
+        let (a, text) = one(q);
+        let r = a.referral().unwrap_or_else(|| panic!("{q}: {:?}", a.reply));
+        assert_eq!(engine().kb.referrals[r].id, id, "{q}");
+        // Not the office's own verdict for that day.
+        assert!(!text.contains("Next opening") && !text.contains("Próxima"), "{text}");
+    }
+    // The office's own opening hours on a Saturday stay the office's.
+    assert_eq!(topic_of(&one("is the office open on saturday?").0), Some("hours"));
+}
