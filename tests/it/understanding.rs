@@ -185,6 +185,10 @@ fn blind_questions_stay_above_their_floors() {
     let r = measure("tests/data/blind/questions.tsv");
     assert!(r.overall.accuracy() >= 0.83, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.85, "rejected {:.3}", r.overall.rejection());
+    // First run of blind set 3, before any tuning: 86.5% in scope, 84.6% rejected.
+    let r = measure("tests/data/blind3/questions.tsv");
+    assert!(r.overall.accuracy() >= 0.86, "in scope {:.3}", r.overall.accuracy());
+    assert!(r.overall.rejection() >= 0.88, "rejected {:.3}", r.overall.rejection());
     let r = measure("../shared/eval/questions-2.tsv");
     assert!(r.overall.accuracy() >= 0.90, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.90, "rejected {:.3}", r.overall.rejection());
@@ -289,4 +293,14 @@ fn another_institution_with_an_opening_question_is_referred() {
     }
     // The office's own opening hours on a Saturday stay the office's.
     assert_eq!(topic_of(&one("is the office open on saturday?").0), Some("hours"));
+}
+
+#[test]
+fn blind_conversations_stay_above_their_floor() {
+    // First run of blind set 3's conversations, before any tuning: 80.3% of turns.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/blind3/conversations.jsonl");
+    let text = std::fs::read_to_string(path).unwrap();
+    let conversations = inm_bot::conversations::parse(&text).unwrap();
+    let r = inm_bot::conversations::run(engine(), &conversations, at(NOW));
+    assert!(r.turn_rate() >= 0.90, "turns {:.3}", r.turn_rate());
 }
