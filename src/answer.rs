@@ -17,6 +17,8 @@ pub struct Engine {
     pub kb: Knowledge,
     pub matcher: Matcher,
     pub calendar: Calendar,
+    /// The example questions, to settle a dead heat between topics.
+    examples: crate::examples::Examples,
 }
 
 /// What is known about a message besides its text.
@@ -156,19 +158,32 @@ impl Engine {
     pub fn new(kb: Knowledge) -> Engine {
         let calendar = Calendar::new(&kb);
         let matcher = Matcher::new(&kb);
-        Engine { kb, matcher, calendar }
+        Engine {
+            kb,
+            matcher,
+            calendar,
+            examples: Default::default(),
+        }
     }
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        let answer = self.decide(text, self.matcher.find(text, ctx.hint), ctx);
+        let answer = self.decide(text, self.settled(text, self.matcher.find(text, ctx.hint)), ctx);
         self.about_moment(text, ctx, answer)
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
-        (self.about_moment(text, ctx, self.decide(text, m, ctx)), explanation)
+        (
+            self.about_moment(text, ctx, self.decide(text, self.settled(text, m), ctx)),
+            explanation,
+        )
+    }
+
+    /// A dead heat between topics, settled by the nearest example question when one is.
+    fn settled(&self, text: &str, m: Match) -> Match {
+        self.examples.settle(&self.kb, &self.matcher, text, m)
     }
 
     fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {

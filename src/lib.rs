@@ -21,6 +21,7 @@ pub mod console;
 pub mod conversations;
 pub mod dates;
 pub mod eval;
+mod examples;
 pub mod knowledge;
 pub mod matching;
 pub mod memory;

@@ -63,6 +63,9 @@ pub struct Match {
     pub best: Option<Scored>,
     /// Up to three runner-ups, best first.
     pub runner_ups: Vec<Scored>,
+    /// How many of the runner-ups are in a dead heat with the best: the words alone cannot
+    /// choose between them (`Confidence::Weak`, however well they fit).
+    pub tied: usize,
     /// The referral (something this office does not do) that explains the question best, when it
     /// explains it better than any topic: `topic` is then an index into `Knowledge::referrals`.
     pub referral: Option<Scored>,

@@ -307,6 +307,7 @@ impl Matcher {
                 confidence: Confidence::None,
                 best: None,
                 runner_ups: Vec::new(),
+                tied: 0,
                 referral,
                 lang,
             };
@@ -323,9 +324,13 @@ impl Matcher {
         // Two topics that both explain the question are not a reason to refuse: the best one is
         // answered and the other is offered with it. Only a dead heat ("card" fits the canje,
         // the replacement and photos alike) is a question to ask back.
-        let dead_heat = ranked
-            .get(1)
-            .is_some_and(|&(_, c, raw)| c >= best_conf * (1.0 - TIE) && raw >= best_raw * (1.0 - TIE));
+        let tied = ranked
+            .iter()
+            .skip(1)
+            .take(3)
+            .take_while(|&&(_, c, raw)| c >= best_conf * (1.0 - TIE) && raw >= best_raw * (1.0 - TIE))
+            .count();
+        let dead_heat = tied > 0;
         let confidence = if best_conf >= CONFIDENT && enough && !dead_heat {
             Confidence::Confident
         } else if best_conf >= WEAK {
@@ -340,6 +345,7 @@ impl Matcher {
                 score: best_conf,
             }),
             runner_ups,
+            tied: if enough && best_conf >= CONFIDENT { tied } else { 0 },
             referral,
             lang,
         }

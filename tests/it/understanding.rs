@@ -304,3 +304,15 @@ fn blind_conversations_stay_above_their_floor() {
     let r = inm_bot::conversations::run(engine(), &conversations, at(NOW));
     assert!(r.turn_rate() >= 0.90, "turns {:.3}", r.turn_rate());
 }
+
+#[test]
+fn a_dead_heat_is_settled_by_the_nearest_example_question() {
+    let e = engine();
+    // The words alone fit two topics equally; an example question of one is much nearer.
+    let q = "toman huellas";
+    let m = e.matcher.find(q, None);
+    assert!(m.tied > 0, "{q}: not a dead heat any more ({m:?}); pick another");
+    assert_eq!(m.confidence, inm_bot::matching::Confidence::Weak);
+    let (a, _) = one(q);
+    assert_eq!(topic_of(&a), Some("on_the_day"), "{q}");
+}

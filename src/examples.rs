@@ -1,0 +1,98 @@
+//! The nearest example question, to settle a dead heat. When the words of a message fit two
+//! topics exactly as well ("me toman huellas?" fits the photos and the day of the visit alike),
+//! the topic with an example question most like the whole message is the one meant; when none is
+//! clearly closer, the bot still asks back.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use crate::knowledge::{Knowledge, Lang};
+use crate::matching::{Confidence, Match, Matcher, Scored};
+
+/// How much closer (Jaccard similarity of content-word stems) the nearest example of one topic
+/// must be than the nearest of any other tied topic.
+const MARGIN: f32 = 0.05;
+/// Content words a message needs before its nearness to an example means anything.
+const MIN_WORDS: usize = 2;
+
+/// Each topic's example questions as sets of content-word stems, made on the first dead heat:
+/// loading stays fast, and most messages never need them.
+#[derive(Default)]
+pub struct Examples {
+    keys: OnceLock<Vec<Vec<BTreeSet<String>>>>,
+}
+
+impl Examples {
+    fn keys(&self, kb: &Knowledge, matcher: &Matcher) -> &[Vec<BTreeSet<String>>] {
+        self.keys.get_or_init(|| {
+            kb.topics
+                .iter()
+                .map(|t| {
+                    Lang::ALL
+                        .into_iter()
+                        .flat_map(|l| t.examples.get(l).iter())
+                        .map(|e| stems(matcher, e))
+                        .collect()
+                })
+                .collect()
+        })
+    }
+
+    /// The match with its dead heat settled by the nearest example, when one topic's is clearly
+    /// nearer; otherwise the match as it was.
+    pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match) -> Match {
+        let Some(best) = m.best.filter(|_| m.tied > 0) else {
+            return m;
+        };
+        let question = stems(matcher, text);
+        // One word ("card") is too little to be like an example: that is a question to ask back.
+        if question.len() < MIN_WORDS {
+            return m;
+        }
+        let keys = self.keys(kb, matcher);
+        let near = |topic: usize| {
+            keys.get(topic)
+                .into_iter()
+                .flatten()
+                .map(|e| jaccard(&question, e))
+                .fold(0.0f32, f32::max)
+        };
+        let tied: Vec<Scored> = std::iter::once(best)
+            .chain(m.runner_ups.iter().take(m.tied).copied())
+            .collect();
+        let mut by_nearness: Vec<(f32, Scored)> = tied.iter().map(|s| (near(s.topic), *s)).collect();
+        by_nearness.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (nearest, chosen) = by_nearness[0];
+        if nearest <= 0.0 || by_nearness.get(1).is_some_and(|(n, _)| nearest - n < MARGIN) {
+            return m;
+        }
+        let runner_ups = tied
+            .iter()
+            .chain(m.runner_ups.iter().skip(m.tied))
+            .filter(|s| s.topic != chosen.topic)
+            .copied()
+            .collect();
+        Match {
+            confidence: Confidence::Confident,
+            best: Some(chosen),
+            runner_ups,
+            tied: 0,
+            ..m
+        }
+    }
+}
+
+fn stems(matcher: &Matcher, text: &str) -> BTreeSet<String> {
+    matcher
+        .key(text)
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f32 {
+    let both = a.intersection(b).count();
+    let either = a.len() + b.len() - both;
+    if either == 0 { 0.0 } else { both as f32 / either as f32 }
+}
