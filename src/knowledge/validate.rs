@@ -128,7 +128,9 @@ pub(super) fn check_closures(src: &SourceMap, c: &Closures, problems: &mut Vec<P
 
 /// `partial` is set when some file did not parse: references into it cannot be checked.
 pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut Vec<Problem>) {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    // Where each id was first written; its place is looked up only for a duplicate, since
+    // finding positions means walking the file's YAML again.
+    let mut seen: BTreeMap<&str, (&SourceMap, usize)> = BTreeMap::new();
     for &(src, i, t) in topics {
         let at = format!("topics.{i}");
         // Ids travel in Telegram callback data (64 bytes with a checklist item id): keep them short.
@@ -141,14 +143,14 @@ pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut
                 format!("topic id '{}' must be 1-24 lower-case letters, digits and _", t.id),
             ));
         }
-        let here = src.place(&format!("{at}.id"));
-        if let Some(first) = seen.get(t.id.as_str()) {
+        if let Some(&(first, fi)) = seen.get(t.id.as_str()) {
+            let first = first.place(&format!("topics.{fi}.id"));
             problems.push(src.problem(
                 &format!("{at}.id"),
                 format!("duplicate topic id '{}' (also at {first})", t.id),
             ));
         } else {
-            seen.insert(&t.id, here);
+            seen.insert(&t.id, (src, i));
         }
     }
     for &(src, i, t) in topics {
