@@ -2,6 +2,9 @@
 //! punctuation and emoji dropped, chat shorthand spelled out), and the word lists that say which
 //! words tell nothing about a topic (stop words, domain words, common words).
 
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Only the start of a very long message is matched: a question does not need more, and it keeps
@@ -314,6 +317,34 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("info", &["information"]),
 ];
 
+/// The spelling out of a word in `EXPANSIONS`, looked up in a table made once: every word of
+/// every message and of the knowledge base is looked up.
+fn expansion(word: &str) -> Option<&'static [&'static str]> {
+    static TABLE: LazyLock<FxHashMap<&'static str, &'static [&'static str]>> = LazyLock::new(|| {
+        let mut table = FxHashMap::default();
+        for &(w, full) in EXPANSIONS {
+            // The first entry of a word wins, as in a search of the list.
+            table.entry(w).or_insert(full);
+        }
+        table
+    });
+    const LONGEST: usize = {
+        let mut longest = 0;
+        let mut i = 0;
+        while i < EXPANSIONS.len() {
+            if EXPANSIONS[i].0.len() > longest {
+                longest = EXPANSIONS[i].0.len();
+            }
+            i += 1;
+        }
+        longest
+    };
+    if word.len() > LONGEST {
+        return None;
+    }
+    TABLE.get(word).copied()
+}
+
 /// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
 /// `build.rs`. One the knowledge base does not use is filler ("tried", "really", "próximo"), not a
 /// sign that the question is about something else.
@@ -523,8 +554,8 @@ impl<F: FnMut(&str)> Splitter<F> {
         if self.cur.is_empty() || self.full() {
             return;
         }
-        match EXPANSIONS.iter().find(|(w, _)| *w == self.cur) {
-            Some((_, full)) => {
+        match expansion(&self.cur) {
+            Some(full) => {
                 for w in full.iter().take(MAX_TOKENS - self.count) {
                     (self.f)(w);
                     self.count += 1;
