@@ -128,7 +128,9 @@ pub(super) fn check_closures(src: &SourceMap, c: &Closures, problems: &mut Vec<P
 
 /// `partial` is set when some file did not parse: references into it cannot be checked.
 pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut Vec<Problem>) {
-    let mut seen: BTreeMap<&str, String> = BTreeMap::new();
+    // Where each id was first written; its place is looked up only for a duplicate, since
+    // finding positions means walking the file's YAML again.
+    let mut seen: BTreeMap<&str, (&SourceMap, usize)> = BTreeMap::new();
     for &(src, i, t) in topics {
         let at = format!("topics.{i}");
         // Ids travel in Telegram callback data (64 bytes with a checklist item id): keep them short.
@@ -141,14 +143,14 @@ pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut
                 format!("topic id '{}' must be 1-24 lower-case letters, digits and _", t.id),
             ));
         }
-        let here = src.place(&format!("{at}.id"));
-        if let Some(first) = seen.get(t.id.as_str()) {
+        if let Some(&(first, fi)) = seen.get(t.id.as_str()) {
+            let first = first.place(&format!("topics.{fi}.id"));
             problems.push(src.problem(
                 &format!("{at}.id"),
                 format!("duplicate topic id '{}' (also at {first})", t.id),
             ));
         } else {
-            seen.insert(&t.id, here);
+            seen.insert(&t.id, (src, i));
         }
     }
     for &(src, i, t) in topics {
@@ -268,6 +270,32 @@ pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut
     check_examples(topics, problems);
 }
 
+/// An example question as compared with the others: lower case, accents dropped, its words
+/// (runs of letters and digits) joined by one space.
+fn fold_example(s: &str) -> String {
+    use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    let lower = s.to_lowercase();
+    let mut out = String::with_capacity(lower.len());
+    let mut gap = false;
+    for c in lower.chars() {
+        // Each character decomposed on its own: decomposing the whole text would also reorder
+        // the combining marks, which are dropped.
+        decompose_canonical(c, |c| {
+            if is_combining_mark(c) {
+            } else if c.is_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(c);
+            } else {
+                gap = true;
+            }
+        });
+    }
+    out
+}
+
 /// Longest short label of a checklist item, in characters: what fits a button on a phone.
 pub const MAX_SHORT_LABEL: usize = 28;
 
@@ -287,21 +315,11 @@ fn fact_key(kind: FactKind) -> &'static str {
 /// An example question in two topics tells the matcher both at once: it is flagged where it
 /// appears the second time, naming the first.
 fn check_examples(topics: &[Located<'_>], problems: &mut Vec<Problem>) {
-    use unicode_normalization::UnicodeNormalization;
-    let fold = |s: &str| -> String {
-        let folded: String = s
-            .to_lowercase()
-            .nfd()
-            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-            .collect();
-        folded.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
     let mut first: BTreeMap<String, &str> = BTreeMap::new();
     for &(src, i, t) in topics {
         for lang in Lang::ALL {
             for (k, example) in t.examples.get(lang).iter().enumerate() {
-                let key = fold(example);
+                let key = fold_example(example);
                 match first.get(&key) {
                     Some(&other) if other != t.id => problems.push(src.problem(
                         &format!("topics.{i}.examples.{lang}.{k}"),
@@ -316,6 +334,44 @@ fn check_examples(topics: &[Located<'_>], problems: &mut Vec<Problem>) {
                     }
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `fold_example` as first written, decomposing the whole text.
+    fn fold_by_stream(s: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let folded: String = s
+            .to_lowercase()
+            .nfd()
+            .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+            .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+            .collect();
+        folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    #[test]
+    fn examples_fold_like_the_whole_stream() {
+        for s in ["¿Dónde está la OFICINA?", "  a\u{301}\u{327} -- ΣΑΣ. ", "", "!!", "x  y\tz\u{2003}w"] {
+            assert_eq!(fold_example(s), fold_by_stream(s), "{s}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn examples_fold_like_the_whole_stream_for_any_text(s in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(fold_example(&s), fold_by_stream(&s));
+        }
+
+        #[test]
+        fn examples_fold_like_the_whole_stream_for_accents(
+            s in "([a-zA-ZñÑáéíóúÁÉÍÓÚüÜΣσ ,.?¿]|[\\u{300}-\\u{36f}]|[\\u{591}-\\u{5c7}]){0,80}"
+        ) {
+            proptest::prop_assert_eq!(fold_example(&s), fold_by_stream(&s));
         }
     }
 }

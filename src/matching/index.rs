@@ -2,12 +2,14 @@
 //! language, stemmed into a vocabulary with BM25-style weights, plus the phrases and the words
 //! typos are corrected to.
 
-use std::collections::{HashMap, HashSet};
+use std::borrow::Cow;
+use std::sync::LazyLock;
 
 use rust_stemmers::{Algorithm, Stemmer};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::typos::Typos;
-use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, normalize, skipped_in_phrases, sounds};
+use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, for_each_word, skipped_in_phrases, sounds};
 use super::{Matcher, Phrase};
 use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Referral, Topic};
 
@@ -23,29 +25,30 @@ const W_EXAMPLE: f32 = 0.6;
 const UNKNOWN_SHARE: f32 = 1.3;
 
 /// All the text the matcher indexes for a topic in one language, as (text, weight) pairs.
-fn fields(t: &Topic, lang: Lang) -> Vec<(String, f32)> {
-    let mut v = vec![(t.title.get(lang).clone(), W_TITLE)];
-    v.extend(t.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)));
-    v.extend(t.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
-    v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
-    v.extend(t.checklist.iter().map(|i| (i.text(lang).to_string(), W_ANSWER)));
-    v.extend(t.examples.get(lang).iter().map(|e| (e.clone(), W_EXAMPLE)));
+fn fields(t: &Topic, lang: Lang) -> Vec<(Cow<'_, str>, f32)> {
+    let mut v = vec![(Cow::from(t.title.get(lang)), W_TITLE)];
+    v.extend(t.keywords.get(lang).iter().map(|k| (Cow::from(k), W_KEYWORD)));
+    v.extend(t.phrases.get(lang).iter().map(|p| (Cow::from(p), W_KEYWORD)));
+    v.push((Cow::from(strip_placeholders(t.answer.get(lang))), W_ANSWER));
+    v.extend(t.checklist.iter().map(|i| (Cow::from(i.text(lang)), W_ANSWER)));
+    v.extend(t.examples.get(lang).iter().map(|e| (Cow::from(e), W_EXAMPLE)));
     v
 }
 
 /// The text of a referral (something this office does not do), indexed like a topic so that it
 /// can win over one: "how much is a metro ticket" is about fares, not INM fees.
-fn referral_fields(r: &Referral, lang: Lang) -> Vec<(String, f32)> {
-    let mut v: Vec<(String, f32)> = r.keywords.get(lang).iter().map(|k| (k.clone(), W_KEYWORD)).collect();
-    v.extend(r.phrases.get(lang).iter().map(|p| (p.clone(), W_KEYWORD)));
-    v.extend(r.examples.get(lang).iter().map(|e| (e.clone(), W_EXAMPLE)));
-    v.push((r.answer.get(lang).clone(), W_ANSWER));
+fn referral_fields(r: &Referral, lang: Lang) -> Vec<(Cow<'_, str>, f32)> {
+    let mut v: Vec<(Cow<'_, str>, f32)> =
+        r.keywords.get(lang).iter().map(|k| (Cow::from(k), W_KEYWORD)).collect();
+    v.extend(r.phrases.get(lang).iter().map(|p| (Cow::from(p), W_KEYWORD)));
+    v.extend(r.examples.get(lang).iter().map(|e| (Cow::from(e), W_EXAMPLE)));
+    v.push((Cow::from(r.answer.get(lang)), W_ANSWER));
     v
 }
 
 /// One indexed document: a topic, or a referral after all the topics.
 struct Doc<'a> {
-    fields: [Vec<(String, f32)>; 2],
+    fields: [Vec<(Cow<'a, str>, f32)>; 2],
     phrases: &'a crate::knowledge::Bilingual<Vec<String>>,
 }
 
@@ -81,11 +84,31 @@ pub fn indexed_text(kb: &Knowledge) -> Vec<(String, Lang, String)> {
     let mut out = Vec::new();
     for t in &kb.topics {
         for lang in Lang::ALL {
-            let text: Vec<String> = fields(t, lang).into_iter().map(|(s, _)| s).collect();
+            let text: Vec<String> = fields(t, lang).into_iter().map(|(s, _)| s.into_owned()).collect();
             out.push((t.id.clone(), lang, text.join("\n")));
         }
     }
     out
+}
+
+/// A word already read in one language while indexing: the same words come back in every
+/// field, and stemming them again was most of the cost of building the index.
+struct Seen {
+    /// Its term, or `None` for a stop word or a domain word.
+    term: Option<u32>,
+    /// Long enough (5 letters or more) to be a word typos are corrected to.
+    long: bool,
+    /// Already given to `Typos::add` for this language.
+    in_typos: bool,
+}
+
+/// The words of one language read so far while indexing, each once.
+#[derive(Default)]
+struct Read {
+    ids: FxHashMap<String, u32>,
+    seen: Vec<Seen>,
+    /// The phrase-vocabulary id of each word read in a phrase.
+    phrase_ids: FxHashMap<String, u32>,
 }
 
 impl Matcher {
@@ -93,54 +116,69 @@ impl Matcher {
     pub fn new(kb: &Knowledge) -> Matcher {
         let stem_en = Stemmer::create(Algorithm::English);
         let stem_es = Stemmer::create(Algorithm::Spanish);
-        let stop_en: HashSet<&'static str> = EN_STOP.iter().copied().collect();
-        let stop_es: HashSet<&'static str> = ES_STOP.iter().copied().collect();
         let n_topics = kb.topics.len();
         let docs = docs(kb);
 
-        let mut terms_en: HashMap<String, u32> = HashMap::new();
-        let mut terms_es: HashMap<String, u32> = HashMap::new();
+        let mut terms_en: FxHashMap<String, u32> = FxHashMap::default();
+        let mut terms_es: FxHashMap<String, u32> = FxHashMap::default();
         // Per term, the best weight it has in each topic.
         let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
         let mut typos = Typos::default();
-        // The knowledge base's Spanish words, each once, in the order first seen.
-        let mut seen_es: HashSet<String> = HashSet::new();
+        let mut read: [Read; 2] = Default::default();
+        // The knowledge base's Spanish words (stop words aside), each once, in the order first seen.
         let mut spanish_words: Vec<String> = Vec::new();
-        let mut phrase_vocab_en: HashMap<String, u32> = HashMap::new();
-        let mut phrase_vocab_es: HashMap<String, u32> = HashMap::new();
+        let mut phrase_vocab_en: FxHashMap<String, u32> = FxHashMap::default();
+        let mut phrase_vocab_es: FxHashMap<String, u32> = FxHashMap::default();
         let mut phrases: Vec<Phrase> = Vec::new();
 
         for (ti, doc) in docs.iter().enumerate() {
             for (li, lang) in Lang::ALL.into_iter().enumerate() {
                 let (stemmer, terms, stop) = match lang {
-                    Lang::En => (&stem_en, &mut terms_en, &stop_en),
-                    Lang::Es => (&stem_es, &mut terms_es, &stop_es),
+                    Lang::En => (&stem_en, &mut terms_en, &*STOP_EN),
+                    Lang::Es => (&stem_es, &mut terms_es, &*STOP_ES),
                 };
+                let read = &mut read[li];
                 for (text, w) in &doc.fields[li] {
                     let w = *w;
-                    for word in normalize(text) {
-                        if stop.contains(word.as_str()) || DOMAIN.contains(&word.as_str()) {
-                            continue;
-                        }
-                        if lang == Lang::Es && !seen_es.contains(&word) {
-                            seen_es.insert(word.clone());
-                            spanish_words.push(word.clone());
-                        }
-                        let stem = stemmer.stem(&word).into_owned();
-                        let next = weights.len() as u32;
-                        let id = *terms.entry(stem).or_insert(next);
-                        if id == next {
-                            weights.push(Vec::new());
-                        }
+                    for_each_word(text, |word| {
+                        let si = match read.ids.get(word) {
+                            Some(&si) => si as usize,
+                            None => {
+                                let term = if stop.contains(word) || DOMAIN.contains(&word) {
+                                    None
+                                } else {
+                                    if lang == Lang::Es {
+                                        spanish_words.push(word.to_string());
+                                    }
+                                    let next = weights.len() as u32;
+                                    let id = *terms.entry(stemmer.stem(word).into_owned()).or_insert(next);
+                                    if id == next {
+                                        weights.push(Vec::new());
+                                    }
+                                    Some(id)
+                                };
+                                read.ids.insert(word.to_string(), read.seen.len() as u32);
+                                read.seen.push(Seen {
+                                    term,
+                                    long: word.chars().count() >= 5,
+                                    in_typos: false,
+                                });
+                                read.seen.len() - 1
+                            }
+                        };
+                        let seen = &mut read.seen[si];
+                        let Some(id) = seen.term else { return };
+                        // Documents are read in order, so this one's entry, if any, is the last.
                         let list = &mut weights[id as usize];
-                        match list.iter_mut().find(|(t, _)| *t as usize == ti) {
-                            Some(entry) => entry.1 = entry.1.max(w),
-                            None => list.push((ti as u16, w)),
+                        match list.last_mut() {
+                            Some(entry) if entry.0 as usize == ti => entry.1 = entry.1.max(w),
+                            _ => list.push((ti as u16, w)),
                         }
-                        if w >= W_KEYWORD && word.chars().count() >= 5 {
-                            typos.add(&word, lang);
+                        if w >= W_KEYWORD && seen.long && !seen.in_typos {
+                            seen.in_typos = true;
+                            typos.add(word, lang);
                         }
-                    }
+                    });
                 }
                 // The two languages' phrase ids share one space: Spanish ones carry the top bit.
                 let (vocab, tag) = match lang {
@@ -148,14 +186,22 @@ impl Matcher {
                     Lang::Es => (&mut phrase_vocab_es, 1 << 31),
                 };
                 for p in doc.phrases.get(lang) {
-                    let words: Vec<u32> = normalize(p)
-                        .iter()
-                        .filter(|w| !skipped_in_phrases(w))
-                        .map(|w| {
-                            let next = vocab.len() as u32 | tag;
-                            *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next)
-                        })
-                        .collect();
+                    let mut words: Vec<u32> = Vec::new();
+                    for_each_word(p, |w| {
+                        if skipped_in_phrases(w) {
+                            return;
+                        }
+                        let id = match read.phrase_ids.get(w) {
+                            Some(&id) => id,
+                            None => {
+                                let next = vocab.len() as u32 | tag;
+                                let id = *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next);
+                                read.phrase_ids.insert(w.to_string(), id);
+                                id
+                            }
+                        };
+                        words.push(id);
+                    });
                     if (2..=MAX_PHRASE_WORDS).contains(&words.len()) {
                         phrases.push(Phrase { topic: ti, words });
                     }
@@ -175,7 +221,7 @@ impl Matcher {
             .collect();
         let max_idf = (1.0 + (n - 0.5) / 1.5f32).ln();
         let mut post_start = Vec::with_capacity(weights.len() + 1);
-        let mut postings = Vec::new();
+        let mut postings = Vec::with_capacity(weights.iter().map(Vec::len).sum());
         for p in &weights {
             post_start.push(postings.len() as u32);
             postings.extend_from_slice(p);
@@ -184,22 +230,19 @@ impl Matcher {
 
         typos.build();
 
-        // Spanish words by how they sound: function and domain words first, then the knowledge
-        // base's own words, then common words.
-        let mut sounds_like: HashMap<String, String> = HashMap::new();
-        let spanish = ES_STOP
-            .iter()
-            .chain(DOMAIN)
-            .map(|w| w.to_string())
-            .chain(spanish_words)
-            .chain(COMMON_WORDS.lines().map(str::to_string));
-        for w in spanish {
+        // Spanish words by how they sound: function and domain words first (`SOUNDS_FIRST`), then
+        // the knowledge base's own words, then common words (`SOUNDS_LAST`).
+        let mut sounds_like: FxHashMap<String, String> = FxHashMap::default();
+        for w in spanish_words {
             if w.chars().count() >= 3 {
-                sounds_like.entry(sounds(&w)).or_insert(w);
+                let s = sounds(&w);
+                if !SOUNDS_FIRST.contains_key(&s) {
+                    sounds_like.entry(s).or_insert(w);
+                }
             }
         }
 
-        let mut phrases_by_first: HashMap<u32, Vec<u32>> = HashMap::new();
+        let mut phrases_by_first: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (pi, p) in phrases.iter().enumerate() {
             phrases_by_first.entry(p.words[0]).or_default().push(pi as u32);
         }
@@ -222,10 +265,41 @@ impl Matcher {
             phrase_vocab_es,
             phrases,
             phrases_by_first,
-            stop_en,
-            stop_es,
-            common: COMMON_WORDS.lines().collect(),
+            stop_en: &STOP_EN,
+            stop_es: &STOP_ES,
+            common: &COMMON,
             sounds_like,
         }
     }
+
+    /// The known Spanish word that sounds like `sound` (`words::sounds`): a function or domain
+    /// word first, then a word of the knowledge base, then a common word.
+    pub(super) fn sounds_like(&self, sound: &str) -> Option<&str> {
+        SOUNDS_FIRST
+            .get(sound)
+            .copied()
+            .or_else(|| self.sounds_like.get(sound).map(String::as_str))
+            .or_else(|| SOUNDS_LAST.get(sound).copied())
+    }
+}
+
+// The tables that do not depend on the knowledge base, made once per process.
+static STOP_EN: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| EN_STOP.iter().copied().collect());
+static STOP_ES: LazyLock<FxHashSet<&'static str>> = LazyLock::new(|| ES_STOP.iter().copied().collect());
+/// `COMMON_WORDS`, sorted, for binary search.
+static COMMON: LazyLock<Vec<&'static str>> = LazyLock::new(|| COMMON_WORDS.lines().collect());
+/// Function and domain words by how they sound, the first of each sound.
+static SOUNDS_FIRST: LazyLock<FxHashMap<String, &'static str>> =
+    LazyLock::new(|| by_sound(ES_STOP.iter().chain(DOMAIN).copied()));
+/// Common words by how they sound, the first of each sound.
+static SOUNDS_LAST: LazyLock<FxHashMap<String, &'static str>> = LazyLock::new(|| by_sound(COMMON_WORDS.lines()));
+
+fn by_sound(words: impl Iterator<Item = &'static str>) -> FxHashMap<String, &'static str> {
+    let mut map = FxHashMap::default();
+    for w in words {
+        if w.chars().count() >= 3 {
+            map.entry(sounds(w)).or_insert(w);
+        }
+    }
+    map
 }

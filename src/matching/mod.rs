@@ -14,9 +14,8 @@
 //! telling words that the best topic explains: words the knowledge base has never seen weigh
 //! against it, which is what sends "a US visa" to "none".
 
-use std::collections::{HashMap, HashSet};
-
 use rust_stemmers::Stemmer;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 mod explain;
 mod facts;
@@ -106,24 +105,25 @@ pub struct Matcher {
     n_docs: usize,
     stem_en: Stemmer,
     stem_es: Stemmer,
-    terms_en: HashMap<String, u32>,
-    terms_es: HashMap<String, u32>,
+    terms_en: FxHashMap<String, u32>,
+    terms_es: FxHashMap<String, u32>,
     idf: Vec<f32>,
     /// Postings of term `t` are `postings[post_start[t]..post_start[t + 1]]`.
     post_start: Vec<u32>,
     postings: Vec<(u16, f32)>,
     unknown_idf: f32,
     typos: typos::Typos,
-    phrase_vocab_en: HashMap<String, u32>,
-    phrase_vocab_es: HashMap<String, u32>,
+    phrase_vocab_en: FxHashMap<String, u32>,
+    phrase_vocab_es: FxHashMap<String, u32>,
     phrases: Vec<Phrase>,
-    phrases_by_first: HashMap<u32, Vec<u32>>,
-    stop_en: HashSet<&'static str>,
-    stop_es: HashSet<&'static str>,
+    phrases_by_first: FxHashMap<u32, Vec<u32>>,
+    stop_en: &'static FxHashSet<&'static str>,
+    stop_es: &'static FxHashSet<&'static str>,
     /// `words::COMMON_WORDS`, sorted, for binary search.
-    common: Vec<&'static str>,
-    /// Spanish words by how they sound (`words::sounds`), for spellings such as "ofisina".
-    sounds_like: HashMap<String, String>,
+    common: &'static [&'static str],
+    /// The knowledge base's Spanish words by how they sound (`words::sounds`), for spellings such
+    /// as "ofisina"; `Matcher::sounds_like` adds the fixed word lists.
+    sounds_like: FxHashMap<String, String>,
 }
 
 impl Matcher {

@@ -514,11 +514,11 @@ impl Matcher {
         if function(word) || word.chars().count() < 3 {
             return None;
         }
-        let candidate = self.sounds_like.get(&sounds(word))?;
+        let candidate = self.sounds_like(&sounds(word))?;
         // A spelling of a function or domain word is that word, even where an example question
         // happens to use the spelling ("ofisina"); other words are respelled only when unknown.
         if function(candidate) {
-            return Some(candidate.clone());
+            return Some(candidate.to_string());
         }
         if candidate == word {
             return None;
@@ -527,7 +527,7 @@ impl Matcher {
         let known = self.terms_en.contains_key(&en)
             || self.terms_es.contains_key(&es)
             || self.common.binary_search(&word).is_ok();
-        (!known).then(|| candidate.clone())
+        (!known).then(|| candidate.to_string())
     }
 
     /// Marks, per topic, the question words its phrases cover. `ids` are the question's words

@@ -3,7 +3,10 @@
 //! question word's deletions instead of comparing it with the whole vocabulary).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
+
+use rustc_hash::FxHashMap;
 
 use crate::knowledge::Lang;
 
@@ -38,9 +41,15 @@ struct Surface {
 #[derive(Default)]
 pub(super) struct Typos {
     surfaces: Vec<Surface>,
-    ids: HashMap<String, u32>,
-    deletes: IdMap<Vec<u32>>,
+    ids: FxHashMap<String, u32>,
+    /// Per deletion hash, the first and the last link of its surfaces in `links`. Nearly every
+    /// hash has one surface only: lists linked in one vector spare a vector for each.
+    deletes: IdMap<(u32, u32)>,
+    /// (surface id, next link or `END`), each list in the order its surfaces were added.
+    links: Vec<(u32, u32)>,
 }
+
+const END: u32 = u32::MAX;
 
 fn fnv(hash: u64, c: char) -> u64 {
     (hash ^ u64::from(c as u32)).wrapping_mul(0x100_0000_01b3)
@@ -50,24 +59,22 @@ const FNV_START: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Calls `f` with the hash of the word and of every variant with up to `max` characters deleted.
 fn for_each_deletion(word: &[char], max: usize, f: &mut impl FnMut(u64)) {
-    let hash_skipping = |skip: &[usize]| {
-        let mut h = FNV_START;
-        for (i, &c) in word.iter().enumerate() {
-            if !skip.contains(&i) {
-                h = fnv(h, c);
-            }
-        }
-        h
-    };
-    f(hash_skipping(&[]));
+    let hash_from = |h: u64, rest: &[char]| rest.iter().fold(h, |h, &c| fnv(h, c));
+    f(hash_from(FNV_START, word));
     if max >= 1 {
+        // The hash of the characters before `i`, and, for two deletions, of those before `j`
+        // but `i`: each variant hashes only what follows its last deletion.
+        let mut before_i = FNV_START;
         for i in 0..word.len() {
-            f(hash_skipping(&[i]));
+            f(hash_from(before_i, &word[i + 1..]));
             if max >= 2 {
+                let mut before_j = before_i;
                 for j in i + 1..word.len() {
-                    f(hash_skipping(&[i, j]));
+                    f(hash_from(before_j, &word[j + 1..]));
+                    before_j = fnv(before_j, word[j]);
                 }
             }
+            before_i = fnv(before_i, word[i]);
         }
     }
 }
@@ -85,15 +92,19 @@ pub(super) fn allowed_distance(len: usize) -> usize {
 impl Typos {
     /// Adds a word of a language's vocabulary (keywords and titles, 5 letters or more).
     pub(super) fn add(&mut self, word: &str, lang: Lang) {
-        let next = self.surfaces.len() as u32;
-        let id = *self.ids.entry(word.to_string()).or_insert(next);
-        if id == next {
-            self.surfaces.push(Surface {
-                word: word.to_string(),
-                en: false,
-                es: false,
-            });
-        }
+        let id = match self.ids.get(word) {
+            Some(&id) => id,
+            None => {
+                let id = self.surfaces.len() as u32;
+                self.ids.insert(word.to_string(), id);
+                self.surfaces.push(Surface {
+                    word: word.to_string(),
+                    en: false,
+                    es: false,
+                });
+                id
+            }
+        };
         let s = &mut self.surfaces[id as usize];
         match lang {
             Lang::En => s.en = true,
@@ -104,16 +115,53 @@ impl Typos {
     /// Builds the deletion index once every word is added.
     pub(super) fn build(&mut self) {
         let mut chars = Vec::new();
+        let variants: usize = self
+            .surfaces
+            .iter()
+            .map(|s| {
+                let n = s.word.chars().count();
+                match allowed_distance(n) {
+                    0 => 1,
+                    1 => 1 + n,
+                    _ => 1 + n + n * (n - 1) / 2,
+                }
+            })
+            .sum();
+        self.deletes.reserve(variants);
+        self.links.reserve(variants);
+        let (deletes, links) = (&mut self.deletes, &mut self.links);
         for (sid, s) in self.surfaces.iter().enumerate() {
+            let sid = sid as u32;
             chars.clear();
             chars.extend(s.word.chars());
             for_each_deletion(&chars, allowed_distance(chars.len()), &mut |h| {
-                let list = self.deletes.entry(h).or_default();
-                if list.last() != Some(&(sid as u32)) {
-                    list.push(sid as u32);
+                let next = links.len() as u32;
+                match deletes.entry(h) {
+                    Entry::Vacant(e) => {
+                        e.insert((next, next));
+                        links.push((sid, END));
+                    }
+                    Entry::Occupied(mut e) => {
+                        let (_, last) = e.get_mut();
+                        if links[*last as usize].0 != sid {
+                            links[*last as usize].1 = next;
+                            *last = next;
+                            links.push((sid, END));
+                        }
+                    }
                 }
             });
         }
+    }
+
+    /// The surfaces of one deletion hash, in the order they were added.
+    fn surfaces_of(&self, h: u64) -> impl Iterator<Item = u32> + '_ {
+        let mut at = self.deletes.get(&h).map_or(END, |&(first, _)| first);
+        std::iter::from_fn(move || {
+            let (sid, next) = *self.links.get(at as usize)?;
+            at = next;
+            Some(sid)
+        })
     }
 
     /// Whether the word is itself a vocabulary word.
@@ -133,8 +181,7 @@ impl Typos {
         let mut best_en: Option<(usize, u32)> = None;
         let mut best_es: Option<(usize, u32)> = None;
         for_each_deletion(&chars, max, &mut |h| {
-            let Some(list) = self.deletes.get(&h) else { return };
-            for &sid in list {
+            for sid in self.surfaces_of(h) {
                 let s = &self.surfaces[sid as usize];
                 let limit = allowed_distance(chars.len().min(s.word.chars().count()));
                 let d = strsim::damerau_levenshtein(word, &s.word);

@@ -2,8 +2,10 @@
 //! punctuation and emoji dropped, chat shorthand spelled out), and the word lists that say which
 //! words tell nothing about a topic (stop words, domain words, common words).
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Only the start of a very long message is matched: a question does not need more, and it keeps
 /// the time per message bounded whatever is pasted in.
@@ -323,6 +325,34 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("info", &["information"]),
 ];
 
+/// The spelling out of a word in `EXPANSIONS`, looked up in a table made once: every word of
+/// every message and of the knowledge base is looked up.
+fn expansion(word: &str) -> Option<&'static [&'static str]> {
+    static TABLE: LazyLock<FxHashMap<&'static str, &'static [&'static str]>> = LazyLock::new(|| {
+        let mut table = FxHashMap::default();
+        for &(w, full) in EXPANSIONS {
+            // The first entry of a word wins, as in a search of the list.
+            table.entry(w).or_insert(full);
+        }
+        table
+    });
+    const LONGEST: usize = {
+        let mut longest = 0;
+        let mut i = 0;
+        while i < EXPANSIONS.len() {
+            if EXPANSIONS[i].0.len() > longest {
+                longest = EXPANSIONS[i].0.len();
+            }
+            i += 1;
+        }
+        longest
+    };
+    if word.len() > LONGEST {
+        return None;
+    }
+    TABLE.get(word).copied()
+}
+
 /// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
 /// `build.rs`. One the knowledge base does not use is filler ("tried", "really", "próximo"), not a
 /// sign that the question is about something else.
@@ -467,40 +497,172 @@ pub(super) const SPANISH_MARKS: &[char] = &['ñ', 'á', 'é', 'í', 'ó', 'ú', 
 /// (punctuation, emoji, control characters) separates words.
 pub fn normalize(text: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let mut cur = String::new();
-    for c in text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        if c.is_alphanumeric() {
-            cur.push(c);
-        } else if c == '\'' || c == '’' {
-            // "what's" and "don't" stay one word, then `EXPANSIONS` spells them out.
-        } else if !cur.is_empty() {
-            push_word(&mut out, std::mem::take(&mut cur));
-            if out.len() >= MAX_TOKENS {
-                out.truncate(MAX_TOKENS);
-                return out;
-            }
-        }
-    }
-    if !cur.is_empty() {
-        push_word(&mut out, cur);
-    }
-    out.truncate(MAX_TOKENS);
+    for_each_word(text, |w| out.push(w.to_string()));
     out
 }
 
-fn push_word(out: &mut Vec<String>, word: String) {
-    match EXPANSIONS.iter().find(|(w, _)| *w == word) {
-        Some((_, full)) => out.extend(full.iter().map(|w| w.to_string())),
-        None => out.push(word),
+/// `normalize` without a `String` per word: `f` sees each word in turn. Indexing a knowledge
+/// base reads tens of thousands of words, most of them seen before.
+pub(super) fn for_each_word(text: &str, f: impl FnMut(&str)) {
+    let mut words = Splitter {
+        cur: String::new(),
+        count: 0,
+        f,
+    };
+    for c in text.chars().take(MAX_CHARS) {
+        if c.is_ascii() {
+            words.take(c.to_ascii_lowercase());
+        } else {
+            // Each lower-cased character decomposed on its own: canonical decomposition also
+            // reorders the combining marks after a letter, but those are dropped anyway (a test
+            // checks that every character it can reorder is a combining mark).
+            for l in c.to_lowercase() {
+                decompose_canonical(l, |d| words.take(d));
+            }
+        }
+        if words.full() {
+            return;
+        }
+    }
+    words.end_word();
+}
+
+/// Splits characters, already lower-cased and decomposed, into words.
+struct Splitter<F> {
+    cur: String,
+    count: usize,
+    f: F,
+}
+
+impl<F: FnMut(&str)> Splitter<F> {
+    fn full(&self) -> bool {
+        self.count >= MAX_TOKENS
+    }
+
+    fn take(&mut self, c: char) {
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                self.cur.push(c);
+            } else if c != '\'' {
+                self.end_word();
+            }
+            return;
+        }
+        if is_combining_mark(c) {
+            return;
+        }
+        if c.is_alphanumeric() {
+            self.cur.push(c);
+        } else if c == '\'' || c == '’' {
+            // "what's" and "don't" stay one word, then `EXPANSIONS` spells them out.
+        } else {
+            self.end_word();
+        }
+    }
+
+    fn end_word(&mut self) {
+        if self.cur.is_empty() || self.full() {
+            return;
+        }
+        match expansion(&self.cur) {
+            Some(full) => {
+                for w in full.iter().take(MAX_TOKENS - self.count) {
+                    (self.f)(w);
+                    self.count += 1;
+                }
+            }
+            None => {
+                (self.f)(&self.cur);
+                self.count += 1;
+            }
+        }
+        self.cur.clear();
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::knowledge::Lang;
+
+    /// `normalize` as first written, over the whole stream: what the one above must equal.
+    fn normalize_by_stream(text: &str) -> Vec<String> {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = Vec::new();
+        let mut cur = String::new();
+        let mut push = |out: &mut Vec<String>, word: String| match EXPANSIONS.iter().find(|(w, _)| *w == word) {
+            Some((_, full)) => out.extend(full.iter().map(|w| w.to_string())),
+            None => out.push(word),
+        };
+        for c in text.chars().take(MAX_CHARS).flat_map(char::to_lowercase).nfd() {
+            if is_combining_mark(c) {
+                continue;
+            }
+            if c.is_alphanumeric() {
+                cur.push(c);
+            } else if c == '\'' || c == '’' {
+            } else if !cur.is_empty() {
+                push(&mut out, std::mem::take(&mut cur));
+                if out.len() >= MAX_TOKENS {
+                    out.truncate(MAX_TOKENS);
+                    return out;
+                }
+            }
+        }
+        if !cur.is_empty() {
+            push(&mut out, cur);
+        }
+        out.truncate(MAX_TOKENS);
+        out
+    }
+
+    #[test]
+    fn only_combining_marks_are_reordered() {
+        use unicode_normalization::char::canonical_combining_class;
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            if canonical_combining_class(c) != 0 {
+                assert!(is_combining_mark(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn normalize_reads_like_the_whole_stream() {
+        let mut texts = vec![
+            "¿Dónde está la OFICINA? 🙂".to_string(),
+            "what's up, i dont know u r".to_string(),
+            "e\u{301}\u{327}\u{300} Ǆ İstanbul ß ΣΑΣ ﬁ ㈱ 한국어 Å Ω".to_string(),
+            "a ".repeat(100),
+            "whats ".repeat(30),
+            "x".repeat(700),
+            "año\u{0345}\u{0301} ñ\u{0303}\u{0323}".to_string(),
+        ];
+        let kb = crate::knowledge::load_embedded().unwrap();
+        for t in &kb.topics {
+            for lang in Lang::ALL {
+                texts.push(t.answer.get(lang).clone());
+                texts.extend(t.examples.get(lang).iter().cloned());
+            }
+        }
+        for t in &texts {
+            assert_eq!(normalize(t), normalize_by_stream(t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn normalize_reads_like_the_whole_stream_for_any_text(t in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(normalize(&t), normalize_by_stream(&t));
+        }
+
+        #[test]
+        fn normalize_reads_like_the_whole_stream_for_accents(
+            t in "([a-zA-ZñÑáéíóúÁÉÍÓÚüÜ'’ ,.]|[\\u{300}-\\u{36f}]|[\\u{1dc0}-\\u{1dff}]|[\\u{591}-\\u{5c7}]){0,120}"
+        ) {
+            proptest::prop_assert_eq!(normalize(&t), normalize_by_stream(&t));
+        }
+    }
 
     #[test]
     fn normalize_folds_accents_and_drops_punctuation() {
