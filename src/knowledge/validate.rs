@@ -356,7 +356,13 @@ mod tests {
 
     #[test]
     fn examples_fold_like_the_whole_stream() {
-        for s in ["¿Dónde está la OFICINA?", "  a\u{301}\u{327} -- ΣΑΣ. ", "", "!!", "x  y\tz\u{2003}w"] {
+        for s in [
+            "¿Dónde está la OFICINA?",
+            "  a\u{301}\u{327} -- ΣΑΣ. ",
+            "",
+            "!!",
+            "x  y\tz\u{2003}w",
+        ] {
             assert_eq!(fold_example(s), fold_by_stream(s), "{s}");
         }
     }

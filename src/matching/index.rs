@@ -38,8 +38,7 @@ fn fields(t: &Topic, lang: Lang) -> Vec<(Cow<'_, str>, f32)> {
 /// The text of a referral (something this office does not do), indexed like a topic so that it
 /// can win over one: "how much is a metro ticket" is about fares, not INM fees.
 fn referral_fields(r: &Referral, lang: Lang) -> Vec<(Cow<'_, str>, f32)> {
-    let mut v: Vec<(Cow<'_, str>, f32)> =
-        r.keywords.get(lang).iter().map(|k| (Cow::from(k), W_KEYWORD)).collect();
+    let mut v: Vec<(Cow<'_, str>, f32)> = r.keywords.get(lang).iter().map(|k| (Cow::from(k), W_KEYWORD)).collect();
     v.extend(r.phrases.get(lang).iter().map(|p| (Cow::from(p), W_KEYWORD)));
     v.extend(r.examples.get(lang).iter().map(|e| (Cow::from(e), W_EXAMPLE)));
     v.push((Cow::from(r.answer.get(lang)), W_ANSWER));
