@@ -591,7 +591,7 @@ mod tests {
         use unicode_normalization::UnicodeNormalization;
         let mut out = Vec::new();
         let mut cur = String::new();
-        let mut push = |out: &mut Vec<String>, word: String| match EXPANSIONS.iter().find(|(w, _)| *w == word) {
+        let push = |out: &mut Vec<String>, word: String| match EXPANSIONS.iter().find(|(w, _)| *w == word) {
             Some((_, full)) => out.extend(full.iter().map(|w| w.to_string())),
             None => out.push(word),
         };
