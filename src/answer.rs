@@ -195,7 +195,11 @@ impl Engine {
         let no_subject = remembered.is_some() && self.matcher.says_nothing_else_in(&words);
         // The fact is the one asked, or, in a follow-up that asks nothing new ("and for 2
         // years?", "I arrived on 28 January"), the one asked before.
-        let carried = ctx.memory.fact.filter(|_| remembered.is_some());
+        // "Where do I pay it?" after a fee asks how to pay: the fees, not the amount again.
+        let carried = ctx
+            .memory
+            .fact
+            .filter(|_| remembered.is_some() && !matching::asks_how_to_pay(&words));
         let asked = question
             .map(|q| q.kind)
             .or(carried.filter(|_| no_subject || m.confidence != Confidence::Confident));

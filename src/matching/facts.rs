@@ -125,14 +125,52 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
             .position(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b))
             .map(|start| (*k, (start..start + p.len()).collect()))
     });
-    phrase.or_else(|| {
-        words.iter().enumerate().find_map(|(i, w)| {
-            WORDS
-                .iter()
-                .find(|(_, list)| list.contains(&w.as_str()))
-                .map(|(k, _)| (*k, vec![i]))
+    phrase
+        .or_else(|| {
+            words.iter().enumerate().find_map(|(i, w)| {
+                WORDS
+                    .iter()
+                    .find(|(_, list)| list.contains(&w.as_str()))
+                    .map(|(k, _)| (*k, vec![i]))
+            })
         })
-    })
+        .filter(|(k, _)| !(matches!(k, FactKind::Fee | FactKind::Where) && asks_how_to_pay(words)))
+}
+
+/// "Where do I pay it?", "¿cómo se paga?", "can I pay by card?": how to pay, which the fees
+/// topic answers, not how much. Only when the fee words are forms of paying and nothing asks for
+/// an amount. `words` as `normalize` makes them.
+pub fn asks_how_to_pay(words: &[String]) -> bool {
+    const PAYING: &[&str] = &["pay", "pago", "pagar", "paga", "pagan", "pagas"];
+    const HOW: &[&str] = &[
+        "where",
+        "how",
+        "donde",
+        "como",
+        "card",
+        "tarjeta",
+        "cash",
+        "efectivo",
+        "bank",
+        "banco",
+        "ventanilla",
+        "online",
+        "linea",
+        "before",
+        "after",
+        "antes",
+        "despues",
+    ];
+    const AMOUNT: &[&str] = &["much", "cuanto", "cuanta", "amount", "monto", "total"];
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    let fee_words = WORDS
+        .iter()
+        .find(|(k, _)| *k == FactKind::Fee)
+        .map_or(&[][..], |(_, l)| l);
+    let other_fee_word = words
+        .iter()
+        .any(|w| fee_words.contains(&w.as_str()) && !PAYING.contains(&w.as_str()));
+    has(PAYING) && !other_fee_word && has(HOW) && !has(AMOUNT)
 }
 
 /// The fact a question asks for, if it names one.
@@ -233,6 +271,10 @@ mod tests {
         assert_eq!(fq("how much is the replacement?"), Some((FactKind::Fee, false)));
         assert_eq!(fq("where can I park?"), Some((FactKind::Where, false)));
         assert_eq!(fq("hola"), None);
+        // How to pay is the fees topic's own answer, not the amount or the place of a procedure.
+        assert_eq!(fq("where do i pay it?"), None);
+        assert_eq!(fq("como se paga el tramite"), None);
+        assert_eq!(fq("how much do I pay at the bank?"), Some((FactKind::Fee, false)));
     }
 
     #[test]

@@ -316,3 +316,9 @@ fn a_dead_heat_is_settled_by_the_nearest_example_question() {
     let (a, _) = one(q);
     assert_eq!(topic_of(&a), Some("on_the_day"), "{q}");
 }
+
+#[test]
+fn where_to_pay_after_a_fee_is_the_fees_topic() {
+    let turns = conversation(&["how much is the temporary residency for 2 years?", "where do i pay it?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("fees"), "{}", turns[1].1);
+}
