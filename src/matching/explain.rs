@@ -83,25 +83,22 @@ impl Explanation {
             "question mass {:.2}; language votes en {} es {}",
             self.mass, self.votes.0, self.votes.1
         ));
-        for t in &self.top {
-            let id = kb.topics.get(t.topic).map_or("?", |t| t.id.as_str());
-            out.push(format!(
-                "  {id:<22} words {:.2} + phrases {:.2} = {:.2}  confidence {:.2}",
+        let line = |name: String, t: &TopicScore| {
+            format!(
+                "  {name:<22} words {:.2} + phrases {:.2} = {:.2}  confidence {:.2}",
                 t.words,
                 t.phrases,
                 t.words + t.phrases,
                 t.confidence
-            ));
+            )
+        };
+        for t in &self.top {
+            let id = kb.topics.get(t.topic).map_or("?", |t| t.id.as_str());
+            out.push(line(id.to_string(), t));
         }
         for r in &self.referrals {
             let id = kb.referrals.get(r.topic).map_or("?", |r| r.id.as_str());
-            out.push(format!(
-                "  referral {id:<13} words {:.2} + phrases {:.2} = {:.2}  confidence {:.2}",
-                r.words,
-                r.phrases,
-                r.words + r.phrases,
-                r.confidence
-            ));
+            out.push(line(format!("referral {id}"), r));
         }
         out
     }
