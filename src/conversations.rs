@@ -5,7 +5,9 @@
 //! `must` regex matches the answer text and no `must_not` does (case-insensitive, accents removed).
 
 use chrono::{DateTime, Utc};
-use regex::{Regex, RegexBuilder};
+// fancy-regex: the files are written by people who think in Python's `re` (look-behind such as
+// `(?<!no )abierto`); it hands plain patterns to the `regex` crate unchanged.
+use fancy_regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
@@ -69,7 +71,7 @@ fn fold(s: &str) -> String {
 fn regex(p: &str) -> Result<(String, Regex), String> {
     RegexBuilder::new(&fold(p))
         .case_insensitive(true)
-        .size_limit(1 << 20)
+        .delegate_size_limit(1 << 20)
         .build()
         .map(|r| (p.to_string(), r))
         .map_err(|e| format!("bad regex {p:?}: {e}"))
@@ -186,13 +188,13 @@ pub fn run(engine: &Engine, conversations: &[Conversation], now: DateTime<Utc>) 
             let missing: Vec<String> = turn
                 .must
                 .iter()
-                .filter(|(_, r)| !r.is_match(&text))
+                .filter(|(_, r)| !r.is_match(&text).unwrap_or(false))
                 .map(|(p, _)| p.clone())
                 .collect();
             let forbidden: Vec<String> = turn
                 .must_not
                 .iter()
-                .filter(|(_, r)| r.is_match(&text))
+                .filter(|(_, r)| r.is_match(&text).unwrap_or(true))
                 .map(|(p, _)| p.clone())
                 .collect();
             report.turns += 1;
@@ -281,7 +283,7 @@ mod tests {
             c[0].turns[0].topic.as_deref(),
             Some(&["hours".to_string(), "holidays".to_string()][..])
         );
-        assert!(c[0].turns[0].must[0].1.is_match(&fold("CERRADO")));
+        assert!(c[0].turns[0].must[0].1.is_match(&fold("CERRADO")).unwrap());
         assert!(
             parse(r#"{"turns": [{"text": "x", "must": ["("]}]}"#)
                 .unwrap_err()
@@ -294,6 +296,13 @@ mod tests {
     #[test]
     fn accents_are_removed_from_patterns_and_answers() {
         let (_, r) = regex("próxima apertura").unwrap();
-        assert!(r.is_match(&fold("Próxima apertura: lunes")));
+        assert!(r.is_match(&fold("Próxima apertura: lunes")).unwrap());
+    }
+
+    #[test]
+    fn look_behind_as_in_python() {
+        let (_, r) = regex("(?<!no )esta abierto").unwrap();
+        assert!(r.is_match(&fold("Sí, está abierto")).unwrap());
+        assert!(!r.is_match(&fold("no está abierto")).unwrap());
     }
 }
