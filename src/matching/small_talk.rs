@@ -221,6 +221,37 @@ const FILLERS: &[&str] = &[
     "senora",
     "senorita",
 ];
+/// Greetings that are questions ("how are you?", "¿cómo están?", "qué onda"): the only
+/// questions small talk may hold, and only with nothing but small talk around them.
+const HOW_ARE_YOU: &[&[&str]] = &[
+    &["how", "are", "you"],
+    &["how", "r", "u"],
+    &["how", "are", "u"],
+    &["how", "is", "it", "going"],
+    &["hows", "it", "going"],
+    &["how", "s", "it", "going"],
+    &["how", "you", "doing"],
+    &["how", "are", "things"],
+    &["whats", "up"],
+    &["what", "s", "up"],
+    &["sup"],
+    &["como", "estas"],
+    &["como", "esta"],
+    &["como", "estan"],
+    &["como", "te", "va"],
+    &["como", "le", "va"],
+    &["como", "les", "va"],
+    &["como", "amanecio"],
+    &["como", "amaneciste"],
+    &["que", "tal"],
+    &["que", "onda"],
+    &["que", "hubo"],
+    &["quiubo"],
+    &["quihubo"],
+];
+/// Words that may come with a "how are you" and change nothing ("hi, how are you today?").
+const HOW_ARE_YOU_FILLERS: &[&str] = &["today", "hoy", "doing", "going", "ustedes", "usted", "todo"];
+
 /// Emoji that say "thanks" or "ok" on their own (emoji are dropped by `normalize`).
 const ACK_EMOJI: &[char] = &[
     '👍', '👌', '🙏', '🙂', '😊', '✅', '🙌', '👏', '❤', '😀', '😁', '🤝', '💯',
@@ -240,7 +271,12 @@ pub fn small_talk(text: &str) -> Option<SmallTalk> {
 /// word is one the knowledge base uses: a thanks may carry up to `OTHER_WORDS` words of no
 /// list that are not ("ok gracias carnal"), never one that is ("gracias, y el canje").
 pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> bool) -> Option<SmallTalk> {
-    if words.len() > 12 || text.contains('?') {
+    if words.len() > 12 {
+        return None;
+    }
+    let in_greeting = greeting_questions(words);
+    let asks_how = in_greeting.iter().any(|&b| b);
+    if text.contains('?') && !asks_how {
         return None;
     }
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
@@ -250,8 +286,17 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
             .iter()
             .any(|l| l.contains(&w))
             || super::words::is_interjection(w)
+            || (asks_how && HOW_ARE_YOU_FILLERS.contains(&w))
     };
-    let others: Vec<&String> = words.iter().filter(|w| !listed(w)).collect();
+    let others: Vec<&String> = words
+        .iter()
+        .zip(&in_greeting)
+        .filter(|&(w, &greeting)| !greeting && !listed(w))
+        .map(|(w, _)| w)
+        .collect();
+    if asks_how && !others.is_empty() {
+        return None;
+    }
     let parting = has(THANKS) || has(GOODBYES);
     let others_ok = others.is_empty()
         || (parting
@@ -265,6 +310,8 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
         Some(SmallTalk::Thanks)
     } else if has(GOODBYES) {
         Some(SmallTalk::Goodbye)
+    } else if asks_how {
+        Some(SmallTalk::Greeting)
     } else if has(ACKS) || (words.is_empty() && text.chars().any(|c| ACK_EMOJI.contains(&c))) {
         Some(SmallTalk::Ack)
     } else if has(GREETINGS) {
@@ -272,6 +319,19 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
     } else {
         None
     }
+}
+
+/// Which of `words` belong to a "how are you" (`HOW_ARE_YOU`).
+fn greeting_questions(words: &[String]) -> Vec<bool> {
+    let mut covered = vec![false; words.len()];
+    for phrase in HOW_ARE_YOU {
+        for start in 0..words.len().saturating_sub(phrase.len() - 1) {
+            if phrase.iter().zip(&words[start..]).all(|(p, w)| p == w) {
+                covered[start..start + phrase.len()].iter_mut().for_each(|c| *c = true);
+            }
+        }
+    }
+    covered
 }
 
 #[cfg(test)]
@@ -334,5 +394,18 @@ mod tests {
         assert_eq!(small_talk("ok where do i park"), None);
         assert_eq!(small_talk(""), None);
         assert_eq!(small_talk("🤔"), None);
+        assert_eq!(small_talk("hi, how are you? what time do you open?"), None);
+        assert_eq!(small_talk("como estan los requisitos?"), None);
+        assert_eq!(small_talk("que tal el servicio en ingles?"), None);
+    }
+
+    #[test]
+    fn how_are_you_is_a_greeting() {
+        assert_eq!(small_talk("hi how are you today"), Some(SmallTalk::Greeting));
+        assert_eq!(small_talk("Hello! How are you?"), Some(SmallTalk::Greeting));
+        assert_eq!(small_talk("buenos dias, como estan?"), Some(SmallTalk::Greeting));
+        assert_eq!(small_talk("que onda"), Some(SmallTalk::Greeting));
+        assert_eq!(small_talk("hola que tal, como te va?"), Some(SmallTalk::Greeting));
+        assert_eq!(small_talk("thanks, how are you?"), Some(SmallTalk::Thanks));
     }
 }
