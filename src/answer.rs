@@ -192,14 +192,16 @@ impl Engine {
         let question = self.matcher.fact_question_in(&words);
         let remembered = self.remembered(ctx);
         // Only a conversation with a subject has follow-ups: a first message skips the check.
-        let no_subject = remembered.is_some() && self.matcher.says_nothing_else_in(&words);
+        // "ok where's the office?" says where to go, whatever was asked before.
+        let locating = matching::asks_location(&words);
+        let no_subject = remembered.is_some() && !locating && self.matcher.says_nothing_else_in(&words);
         // The fact is the one asked, or, in a follow-up that asks nothing new ("and for 2
         // years?", "I arrived on 28 January"), the one asked before.
         // "Where do I pay it?" after a fee asks how to pay: the fees, not the amount again.
         let carried = ctx
             .memory
             .fact
-            .filter(|_| remembered.is_some() && !matching::asks_how_to_pay(&words));
+            .filter(|_| remembered.is_some() && !locating && !matching::asks_how_to_pay(&words));
         let asked = question
             .map(|q| q.kind)
             .or(carried.filter(|_| no_subject || m.confidence != Confidence::Confident));

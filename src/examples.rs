@@ -1,7 +1,7 @@
-//! The nearest example question, to settle a dead heat. When the words of a message fit two
-//! topics exactly as well ("me toman huellas?" fits the photos and the day of the visit alike),
-//! the topic with an example question most like the whole message is the one meant; when none is
-//! clearly closer, the bot still asks back.
+//! The nearest example question, to settle a dead heat or a close call. When the words of a
+//! message fit two topics (nearly) as well ("me toman huellas?" fits the photos and the day of the
+//! visit alike), the topic with an example question most like the whole message is the one meant;
+//! when none is clearly closer, a dead heat is still asked back and a close call keeps its best.
 
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
@@ -12,6 +12,9 @@ use crate::matching::{Confidence, Match, Matcher, Scored};
 /// How much closer (Jaccard similarity of content-word stems) the nearest example of one topic
 /// must be than the nearest of any other tied topic.
 const MARGIN: f32 = 0.05;
+/// A runner-up within this share of a confident best's confidence is close enough for the
+/// nearest example to choose between them.
+const CLOSE: f32 = 0.1;
 /// Content words a message needs before its nearness to an example means anything.
 const MIN_WORDS: usize = 2;
 
@@ -41,9 +44,22 @@ impl Examples {
     /// The match with its dead heat settled by the nearest example, when one topic's is clearly
     /// nearer; otherwise the match as it was.
     pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match) -> Match {
-        let Some(best) = m.best.filter(|_| m.tied > 0) else {
-            return m;
+        let Some(best) = m.best else { return m };
+        // A dead heat, or a confident best with runner-ups close behind it ("do they take the
+        // photo there or do I bring my own?" fits what to bring nearly as well as the photos).
+        let candidates = if m.tied > 0 {
+            m.tied
+        } else if m.confidence == Confidence::Confident && m.referral.is_none() {
+            m.runner_ups
+                .iter()
+                .take_while(|r| r.score >= best.score * (1.0 - CLOSE))
+                .count()
+        } else {
+            0
         };
+        if candidates == 0 {
+            return m;
+        }
         let question = stems(matcher, text);
         // One word ("card") is too little to be like an example: that is a question to ask back.
         if question.len() < MIN_WORDS {
@@ -58,7 +74,7 @@ impl Examples {
                 .fold(0.0f32, f32::max)
         };
         let tied: Vec<Scored> = std::iter::once(best)
-            .chain(m.runner_ups.iter().take(m.tied).copied())
+            .chain(m.runner_ups.iter().take(candidates).copied())
             .collect();
         let mut by_nearness: Vec<(f32, Scored)> = tied.iter().map(|s| (near(s.topic), *s)).collect();
         by_nearness.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -68,7 +84,7 @@ impl Examples {
         }
         let runner_ups = tied
             .iter()
-            .chain(m.runner_ups.iter().skip(m.tied))
+            .chain(m.runner_ups.iter().skip(candidates))
             .filter(|s| s.topic != chosen.topic)
             .copied()
             .collect();

@@ -173,6 +173,32 @@ pub fn asks_how_to_pay(words: &[String]) -> bool {
     has(PAYING) && !other_fee_word && has(HOW) && !has(AMOUNT)
 }
 
+/// "Where is it?", "ok where's the office?", "¿dónde queda?": where something is, not where a
+/// procedure is done ("where do I do it?" is the procedure's place). `words` as `normalize`
+/// makes them.
+pub fn asks_location(words: &[String]) -> bool {
+    const WHERE: &[&str] = &["where", "wheres", "donde", "dnd", "adonde"];
+    const IS: &[&str] = &[
+        "is",
+        "s",
+        "esta",
+        "estan",
+        "queda",
+        "keda",
+        "quedan",
+        "ubica",
+        "ubicada",
+        "ubicado",
+        "encuentra",
+        "located",
+        "exactly",
+        "exactamente",
+        "es",
+    ];
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    has(WHERE) && has(IS) && find(words).is_none()
+}
+
 /// The fact a question asks for, if it names one.
 pub fn fact_asked(text: &str) -> Option<FactKind> {
     find(&normalize(text)).map(|(k, _)| k)
@@ -275,6 +301,18 @@ mod tests {
         assert_eq!(fq("where do i pay it?"), None);
         assert_eq!(fq("como se paga el tramite"), None);
         assert_eq!(fq("how much do I pay at the bank?"), Some((FactKind::Fee, false)));
+    }
+
+    #[test]
+    fn where_it_is_is_not_where_it_is_done() {
+        let loc = |t: &str| asks_location(&normalize(t));
+        assert!(loc("ok where's the office?"));
+        assert!(loc("and where exactly is it?"));
+        assert!(loc("y donde queda?"));
+        assert!(!loc("where do I do it?"));
+        assert!(!loc("donde se hace el tramite?"));
+        assert!(!loc("where can I park?"));
+        assert!(!loc("what time is it open?"));
     }
 
     #[test]

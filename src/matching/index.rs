@@ -143,7 +143,10 @@ impl Matcher {
                         let si = match read.ids.get(word) {
                             Some(&si) => si as usize,
                             None => {
-                                let term = if stop.contains(word) || DOMAIN.contains(&word) {
+                                // Referrals come after the topics: a date word first seen in
+                                // one is in no topic, and stays out of the vocabulary (below).
+                                let referral_date = ti >= n_topics && crate::dates::is_date_word(word);
+                                let term = if stop.contains(word) || DOMAIN.contains(&word) || referral_date {
                                     None
                                 } else {
                                     if lang == Lang::Es {
@@ -167,6 +170,11 @@ impl Matcher {
                         };
                         let seen = &mut read.seen[si];
                         let Some(id) = seen.term else { return };
+                        // A referral's subject is never a moment: "and on Thursday?" after the
+                        // hours is not the weather's, though its examples ask about Thursday.
+                        if ti >= n_topics && crate::dates::is_date_word(word) {
+                            return;
+                        }
                         // Documents are read in order, so this one's entry, if any, is the last.
                         let list = &mut weights[id as usize];
                         match list.last_mut() {

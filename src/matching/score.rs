@@ -289,11 +289,13 @@ impl Matcher {
         // it explains nearly as much as the best topic ("is the embassy open on Saturday?": the
         // hours explain all but the embassy). In a long message such a word is often context.
         let topic_conf = ranked.first().map_or(0.0, |r| r.1);
+        let topic_raw = ranked.first().map_or(0.0, |r| r.2);
         let short = content_words <= FOREIGN_SUBJECT_WORDS;
         let referral = (self.n_topics..self.n_docs)
             .map(|d| (d, conf(d), scores[d] + bonus[d]))
             .filter(|&(d, c, raw)| {
-                let better = c >= CONFIDENT && c > topic_conf;
+                // Both may explain everything ("¿qué tiempo hace?"): then the one with more of it.
+                let better = c >= CONFIDENT && (c > topic_conf || (c >= topic_conf && raw > topic_raw));
                 let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
                 (better || own_subject) && (raw >= MIN_RAW || bonus[d] > 0.0)
             })

@@ -318,6 +318,41 @@ fn a_dead_heat_is_settled_by_the_nearest_example_question() {
 }
 
 #[test]
+fn a_close_call_is_settled_by_the_nearest_example_question() {
+    let e = engine();
+    // What to bring fits nearly as well as the photos ("take", "bring"); the photos' examples
+    // ask this way.
+    let q = "should i bring a photo or do they take it";
+    let m = e.matcher.find(q, None);
+    let best = m.best.unwrap();
+    assert_eq!(
+        e.topic_id(best.topic),
+        "documents",
+        "{q}: the words alone now choose ({m:?}); pick another"
+    );
+    assert!(m.runner_ups[0].score >= best.score * 0.9, "{m:?}");
+    assert_eq!(topic_of(&one(q).0), Some("photos"), "{q}");
+}
+
+#[test]
+fn a_location_question_is_the_address_whatever_was_asked_before() {
+    let turns = conversation(&[
+        "I moved house, do I have to tell INM?",
+        "does it cost anything?",
+        "ok where's the office?",
+    ]);
+    assert_eq!(topic_of(&turns[2].0), Some("address"), "{}", turns[2].1);
+    assert!(turns[2].1.contains("862"), "{}", turns[2].1);
+}
+
+#[test]
+fn a_weekday_is_never_a_referral_subject() {
+    let turns = conversation(&["what time do you open tomorrow?", "and on thursday?"]);
+    assert_eq!(turns[1].0.referral(), None, "{}", turns[1].1);
+    assert!(turns[1].1.contains("9:00"), "{}", turns[1].1);
+}
+
+#[test]
 fn where_to_pay_after_a_fee_is_the_fees_topic() {
     let turns = conversation(&["how much is the temporary residency for 2 years?", "where do i pay it?"]);
     assert_eq!(topic_of(&turns[1].0), Some("fees"), "{}", turns[1].1);
