@@ -249,10 +249,13 @@ impl Engine {
                 _ => Reply::Unknown,
             }
         };
-        // A fact is answered only for a topic that can have facts (a procedure) or where the
-        // question asks what the sources may not say ("how much does parking cost?").
+        // A fact is answered for a topic that can have facts (a procedure), or for another topic
+        // when it asks a price the sources may not give ("how much does parking cost?"). "Where
+        // do I wait?" or "how long will it take inside?" is what the topic's answer says already.
         let fact = match &reply {
-            Reply::Topic { topic, .. } => asked.filter(|k| !self.kb.topics[*topic].general_for.contains(k)),
+            Reply::Topic { topic, .. } => asked.filter(|k| {
+                !self.kb.topics[*topic].general_for.contains(k) && (self.is_procedure(*topic) || *k == FactKind::Fee)
+            }),
             _ => None,
         };
         Answer {
