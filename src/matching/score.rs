@@ -61,6 +61,9 @@ const OWN_WORD: f32 = 0.6;
 const FOREIGN_SUBJECT_WORDS: f32 = 4.0;
 const FOREIGN_SUBJECT: f32 = 0.45;
 const FOREIGN_GAP: f32 = 0.2;
+/// A referral that explains this much more than any topic wins though not confident ("where do
+/// I get the US visa for my trip to Texas?": a trip and Texas are words of no list).
+const CLEAR_LEAD: f32 = 0.2;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
@@ -297,7 +300,8 @@ impl Matcher {
                 // Both may explain everything ("¿qué tiempo hace?"): then the one with more of it.
                 let better = c >= CONFIDENT && (c > topic_conf || (c >= topic_conf && raw > topic_raw));
                 let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
-                (better || own_subject) && (raw >= MIN_RAW || bonus[d] > 0.0)
+                let clearly = c >= FOREIGN_SUBJECT && c >= topic_conf + CLEAR_LEAD;
+                (better || own_subject || clearly) && (raw >= MIN_RAW || bonus[d] > 0.0)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
             .map(|(d, score, _)| Scored {

@@ -53,6 +53,11 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         ("¿cuánto cuesta el boleto del metro?", "transport_fares"),
         ("where do I renew my mexican passport", "mexican_passport"),
         ("¿qué tiempo hace hoy?", "weather"),
+        // Not confident (a holiday and Florida are words of no list), but far ahead of any topic.
+        (
+            "where do I apply for an american visa for my holiday in florida?",
+            "us_embassy",
+        ),
     ] {
         let (a, text) = one(q);
         assert_eq!(a.topic(), None, "{q}");
@@ -343,6 +348,17 @@ fn a_location_question_is_the_address_whatever_was_asked_before() {
     ]);
     assert_eq!(topic_of(&turns[2].0), Some("address"), "{}", turns[2].1);
     assert!(turns[2].1.contains("862"), "{}", turns[2].1);
+}
+
+#[test]
+fn another_institution_in_the_middle_of_a_procedure_is_referred() {
+    let turns = conversation(&[
+        "what do I need for the canje?",
+        "and where do I apply for the american visa for my holiday in florida?",
+    ]);
+    let e = engine();
+    let r = turns[1].0.referral().map(|r| e.kb.referrals[r].id.as_str());
+    assert_eq!(r, Some("us_embassy"), "{}", turns[1].1);
 }
 
 #[test]
