@@ -41,8 +41,8 @@ impl Examples {
         })
     }
 
-    /// The match with its dead heat settled by the nearest example, when one topic's is clearly
-    /// nearer; otherwise the match as it was.
+    /// The match with its dead heat or close call (`CLOSE`) settled by the nearest example, when
+    /// one topic's is clearly nearer; otherwise the match as it was.
     pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match) -> Match {
         let Some(best) = m.best else { return m };
         // A dead heat, or a confident best with runner-ups close behind it ("do they take the

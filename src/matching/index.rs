@@ -99,6 +99,8 @@ struct Seen {
     long: bool,
     /// Already given to `Typos::add` for this language.
     in_typos: bool,
+    /// A date word ("thursday", "tomorrow"): never a referral's subject.
+    date: bool,
 }
 
 /// The words of one language read so far while indexing, each once.
@@ -145,8 +147,9 @@ impl Matcher {
                             None => {
                                 // Referrals come after the topics: a date word first seen in
                                 // one is in no topic, and stays out of the vocabulary (below).
-                                let referral_date = ti >= n_topics && crate::dates::is_date_word(word);
-                                let term = if stop.contains(word) || DOMAIN.contains(&word) || referral_date {
+                                let date = crate::dates::is_date_word(word);
+                                let term = if stop.contains(word) || DOMAIN.contains(&word) || (date && ti >= n_topics)
+                                {
                                     None
                                 } else {
                                     if lang == Lang::Es {
@@ -164,6 +167,7 @@ impl Matcher {
                                     term,
                                     long: word.chars().count() >= 5,
                                     in_typos: false,
+                                    date,
                                 });
                                 read.seen.len() - 1
                             }
@@ -172,7 +176,7 @@ impl Matcher {
                         let Some(id) = seen.term else { return };
                         // A referral's subject is never a moment: "and on Thursday?" after the
                         // hours is not the weather's, though its examples ask about Thursday.
-                        if ti >= n_topics && crate::dates::is_date_word(word) {
+                        if ti >= n_topics && seen.date {
                             return;
                         }
                         // Documents are read in order, so this one's entry, if any, is the last.

@@ -325,9 +325,9 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
 fn greeting_questions(words: &[String]) -> Vec<bool> {
     let mut covered = vec![false; words.len()];
     for phrase in HOW_ARE_YOU {
-        for start in 0..words.len().saturating_sub(phrase.len() - 1) {
-            if phrase.iter().zip(&words[start..]).all(|(p, w)| p == w) {
-                covered[start..start + phrase.len()].iter_mut().for_each(|c| *c = true);
+        for (start, window) in words.windows(phrase.len()).enumerate() {
+            if window.iter().zip(*phrase).all(|(w, p)| w == p) {
+                covered[start..start + phrase.len()].fill(true);
             }
         }
     }
