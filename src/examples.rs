@@ -17,6 +17,8 @@ const MARGIN: f32 = 0.05;
 const CLOSE: f32 = 0.1;
 /// Content words a message needs before its nearness to an example means anything.
 const MIN_WORDS: usize = 2;
+/// Words (all of them) that make a message a whole question rather than a keyword.
+const LONG: usize = 4;
 
 /// Each topic's example questions as sets of content-word stems, made on the first dead heat:
 /// loading stays fast, and most messages never need them.
@@ -62,7 +64,10 @@ impl Examples {
         }
         let question = stems(matcher, text);
         // One word ("card") is too little to be like an example: that is a question to ask back.
-        if question.len() < MIN_WORDS {
+        // A dead heat on the one telling word of a whole question ("how early should I get
+        // there?") is not: the example it is like was written with the same small words around.
+        let whole_question = m.tied > 0 && question.len() == 1 && crate::matching::normalize(text).len() >= LONG;
+        if question.len() < MIN_WORDS && !whole_question {
             return m;
         }
         let keys = self.keys(kb, matcher);
