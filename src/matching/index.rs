@@ -9,7 +9,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::typos::Typos;
-use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, for_each_word, skipped_in_phrases, sounds};
+use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, for_each_word, skipped_in_phrases, sounds, stem};
 use super::{Matcher, Phrase};
 use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Referral, Topic};
 
@@ -156,7 +156,7 @@ impl Matcher {
                                         spanish_words.push(word.to_string());
                                     }
                                     let next = weights.len() as u32;
-                                    let id = *terms.entry(stemmer.stem(word).into_owned()).or_insert(next);
+                                    let id = *terms.entry(stem(&stemmer, word).into_owned()).or_insert(next);
                                     if id == next {
                                         weights.push(Vec::new());
                                     }
@@ -206,7 +206,7 @@ impl Matcher {
                             Some(&id) => id,
                             None => {
                                 let next = vocab.len() as u32 | tag;
-                                let id = *vocab.entry(stemmer.stem(w).into_owned()).or_insert(next);
+                                let id = *vocab.entry(stem(&stemmer, w).into_owned()).or_insert(next);
                                 read.phrase_ids.insert(w.to_string(), id);
                                 id
                             }

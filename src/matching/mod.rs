@@ -158,7 +158,7 @@ impl Matcher {
                     && !self.stop_en.contains(w.as_str())
                     && !self.stop_es.contains(w.as_str())
             })
-            .map(|w| self.stem_es.stem(&self.stem_en.stem(&w)).into_owned())
+            .map(|w| words::stem(&self.stem_es, &words::stem(&self.stem_en, &w)).into_owned())
             .collect();
         stems.sort();
         stems.dedup();

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::explain::{Explanation, Reading, TopicScore, WordReading};
-use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, normalize, skipped_in_phrases, sounds};
+use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, normalize, skipped_in_phrases, sounds, stem};
 use super::{Confidence, Match, Matcher, Scored};
 use crate::knowledge::Lang;
 
@@ -459,11 +459,11 @@ impl Matcher {
         if !known && !stop_en && !stop_es {
             let (en, es) = self.typos.correct(word);
             if let Some(s) = en {
-                en_stem = self.stem_en.stem(s);
+                en_stem = stem(&self.stem_en, s);
                 term_en = self.terms_en.get(en_stem.as_ref()).copied();
             }
             if let Some(s) = es {
-                es_stem = self.stem_es.stem(s);
+                es_stem = stem(&self.stem_es, s);
                 term_es = self.terms_es.get(es_stem.as_ref()).copied();
             }
             if en.is_some() || es.is_some() {
@@ -502,8 +502,8 @@ impl Matcher {
                 return s.clone();
             }
             let s = (
-                self.stem_en.stem(word).into_owned(),
-                self.stem_es.stem(word).into_owned(),
+                stem(&self.stem_en, word).into_owned(),
+                stem(&self.stem_es, word).into_owned(),
             );
             // Bounded: a thread that has read very many different words starts afresh.
             if cache.len() >= STEM_CACHE {

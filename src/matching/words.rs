@@ -353,6 +353,19 @@ fn expansion(word: &str) -> Option<&'static [&'static str]> {
     TABLE.get(word).copied()
 }
 
+/// Words the stemmers would fold into another family that means something else: "estación"
+/// (a metro station) and "estacionamiento" (parking) both stem to "estacion", so "¿qué estación
+/// de metro queda cerca?" read as a parking question. Each is given the stem of the word it means.
+const FAMILIES: &[(&str, &str)] = &[("estacion", "station"), ("estaciones", "station")];
+
+/// A word's stem, with the families above kept apart.
+pub(super) fn stem<'a>(stemmer: &rust_stemmers::Stemmer, word: &'a str) -> std::borrow::Cow<'a, str> {
+    match FAMILIES.iter().find(|(w, _)| *w == word) {
+        Some((_, family)) => std::borrow::Cow::Borrowed(family),
+        None => stemmer.stem(word),
+    }
+}
+
 /// Common English and Spanish words (the ISO stop-word lists, accent-folded, sorted), from
 /// `build.rs`. One the knowledge base does not use is filler ("tried", "really", "próximo"), not a
 /// sign that the question is about something else.
