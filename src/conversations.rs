@@ -16,11 +16,12 @@ use crate::answer::{Context, Engine, Memory};
 use crate::knowledge::Lang;
 use crate::render::{self, Format};
 
-/// Whether a file's text is a conversation file: its first non-empty line is a JSON object.
+/// Whether a file's text is a conversation file: its first line that is neither empty nor a
+/// `#` comment is a JSON object.
 pub fn is_conversations(text: &str) -> bool {
     text.lines()
         .map(str::trim)
-        .find(|l| !l.is_empty())
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
         .is_some_and(|l| l.starts_with('{'))
 }
 
@@ -277,6 +278,8 @@ mod tests {
         let text = r#"{"id": "a", "note": "x", "turns": [{"text": "hi", "topic": "hours|holidays", "must": ["cerrad[oa]"], "kind": "?"}]}"#;
         assert!(is_conversations(&format!("\n{text}")));
         assert!(!is_conversations("en\thours\twhen?"));
+        assert!(is_conversations(&format!("# a comment first\n{text}")));
+        assert!(!is_conversations("# a comment first\nen\thours\twhen?"));
         let c = parse(text).unwrap();
         assert_eq!(c[0].id, "a");
         assert_eq!(
