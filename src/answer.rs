@@ -181,9 +181,33 @@ impl Engine {
         )
     }
 
-    /// A dead heat between topics, settled by the nearest example question when one is.
+    /// A dead heat between topics, settled by the nearest example question when one is; then
+    /// what the question plainly asks, whatever its other words say.
     fn settled(&self, text: &str, m: Match) -> Match {
-        self.examples.settle(&self.kb, &self.matcher, text, m)
+        self.by_intent(text, self.examples.settle(&self.kb, &self.matcher, text, m))
+    }
+
+    /// "Where is the office?" is the topic general for where things are, and "can I pay by
+    /// card?" the one general for fees when nothing else is clear: the question word and its
+    /// verb say more than a story's stray words ("…my appointment email doesn't say where").
+    fn by_intent(&self, text: &str, m: Match) -> Match {
+        if m.referral.is_some() {
+            return m;
+        }
+        let words = matching::normalize(text);
+        let general =
+            |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
+        let intended = if matching::asks_office_location(&words) {
+            general(FactKind::Where)
+        } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(&words) {
+            general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
+        } else {
+            None
+        };
+        match intended {
+            Some(t) if m.topic() != Some(t) => m.promoted(t),
+            _ => m,
+        }
     }
 
     fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {

@@ -199,6 +199,66 @@ pub fn asks_location(words: &[String]) -> bool {
     has(WHERE) && has(IS) && find(words).is_none()
 }
 
+/// "Where exactly is the immigration office?", "¿dónde queda el INM de Polanco?": where the
+/// office itself is, whatever story comes with it ("…my appointment email doesn't say"). The
+/// question word, then a verb of being somewhere, then the office (or Polanco) as its subject,
+/// and no fact asked. `words` as `normalize` makes them.
+pub fn asks_office_location(words: &[String]) -> bool {
+    const WHERE: &[&str] = &["where", "donde", "dnd", "adonde"];
+    const IS: &[&str] = &[
+        "is",
+        "s",
+        "are",
+        "esta",
+        "estan",
+        "queda",
+        "keda",
+        "quedan",
+        "ubica",
+        "encuentra",
+        "es",
+    ];
+    // Between the verb and its subject.
+    const BETWEEN: &[&str] = &[
+        "the",
+        "el",
+        "la",
+        "los",
+        "las",
+        "exactly",
+        "exactamente",
+        "located",
+        "ubicada",
+        "ubicado",
+        "ubicadas",
+        "ubicados",
+        "this",
+        "that",
+        "esa",
+        "ese",
+        "la",
+        "mero",
+    ];
+    const OFFICE: &[&str] = &["polanco", "building", "edificio"];
+    if find(words).is_some() {
+        return false;
+    }
+    words.iter().enumerate().any(|(i, w)| {
+        if !WHERE.contains(&w.as_str()) {
+            return false;
+        }
+        // The verb follows at once, or after "exactly": "where exactly is".
+        let Some(verb) = (i + 1..words.len().min(i + 3)).find(|&j| IS.contains(&words[j].as_str())) else {
+            return false;
+        };
+        words[verb + 1..]
+            .iter()
+            .map(String::as_str)
+            .find(|w| !BETWEEN.contains(w))
+            .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
+    })
+}
+
 /// The fact a question asks for, if it names one.
 pub fn fact_asked(text: &str) -> Option<FactKind> {
     find(&normalize(text)).map(|(k, _)| k)
@@ -313,6 +373,18 @@ mod tests {
         assert!(!loc("donde se hace el tramite?"));
         assert!(!loc("where can I park?"));
         assert!(!loc("what time is it open?"));
+    }
+
+    #[test]
+    fn where_the_office_itself_is() {
+        let office = |t: &str| asks_office_location(&normalize(t));
+        assert!(office("Where exactly is the immigration office? my email doesn't say"));
+        assert!(office("¿Dónde queda el INM de Polanco? vengo desde Ecatepec"));
+        assert!(office("dnd esta migracion"));
+        assert!(!office("where is the nearest metro station to the office?"));
+        assert!(!office("where can I park near the office?"));
+        assert!(!office("where is the office? how much is the canje?"));
+        assert!(!office("donde esta el banco para pagar"));
     }
 
     #[test]

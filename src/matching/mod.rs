@@ -27,7 +27,7 @@ mod verbs;
 mod words;
 
 pub use explain::{Explanation, Reading, TopicScore, WordReading};
-pub use facts::{FactQuestion, asks_how_to_pay, asks_location, fact_asked};
+pub use facts::{FactQuestion, asks_how_to_pay, asks_location, asks_office_location, fact_asked};
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
 pub use small_talk::{SmallTalk, small_talk, small_talk_in};
@@ -82,6 +82,26 @@ impl Match {
 
     pub fn score(&self) -> f32 {
         self.best.map_or(0.0, |b| b.score)
+    }
+
+    /// The match with `topic` as its confident best, the others it ranked after it.
+    pub fn promoted(self, topic: usize) -> Match {
+        let best = self.ranked_scored().find(|s| s.topic == topic).unwrap_or(Scored {
+            topic,
+            score: self.score(),
+        });
+        let runner_ups = self.ranked_scored().filter(|s| s.topic != topic).take(3).collect();
+        Match {
+            confidence: Confidence::Confident,
+            best: Some(best),
+            runner_ups,
+            tied: 0,
+            ..self
+        }
+    }
+
+    fn ranked_scored(&self) -> impl Iterator<Item = Scored> + '_ {
+        self.best.iter().chain(&self.runner_ups).copied()
     }
 
     /// The best topic and the runner-ups, best first.

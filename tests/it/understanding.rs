@@ -373,3 +373,23 @@ fn where_to_pay_after_a_fee_is_the_fees_topic() {
     let turns = conversation(&["how much is the temporary residency for 2 years?", "where do i pay it?"]);
     assert_eq!(topic_of(&turns[1].0), Some("fees"), "{}", turns[1].1);
 }
+
+#[test]
+fn what_the_question_plainly_asks_outweighs_a_story() {
+    let e = engine();
+    for (q, expected) in [
+        (
+            "where exactly is the INM office? the confirmation email only has my folio number",
+            "address",
+        ),
+        ("can I pay with my card right there at the office?", "fees"),
+    ] {
+        // The words alone do not choose it: the question's form does.
+        let m = e.matcher.find(q, None);
+        assert_ne!(m.topic().map(|t| e.topic_id(t)), Some(expected), "{q}: {m:?}; pick another");
+        assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
+    }
+    // Not when another institution is the subject.
+    let (a, text) = one("where is the INM office at the airport?");
+    assert_eq!(a.topic(), None, "{text}");
+}
