@@ -156,7 +156,7 @@ impl Matcher {
                                         spanish_words.push(word.to_string());
                                     }
                                     let next = weights.len() as u32;
-                                    let id = *terms.entry(stem(&stemmer, word).into_owned()).or_insert(next);
+                                    let id = *terms.entry(stem(stemmer, word).into_owned()).or_insert(next);
                                     if id == next {
                                         weights.push(Vec::new());
                                     }
@@ -206,7 +206,7 @@ impl Matcher {
                             Some(&id) => id,
                             None => {
                                 let next = vocab.len() as u32 | tag;
-                                let id = *vocab.entry(stem(&stemmer, w).into_owned()).or_insert(next);
+                                let id = *vocab.entry(stem(stemmer, w).into_owned()).or_insert(next);
                                 read.phrase_ids.insert(w.to_string(), id);
                                 id
                             }

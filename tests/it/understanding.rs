@@ -386,7 +386,11 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
     ] {
         // The words alone do not choose it: the question's form does.
         let m = e.matcher.find(q, None);
-        assert_ne!(m.topic().map(|t| e.topic_id(t)), Some(expected), "{q}: {m:?}; pick another");
+        assert_ne!(
+            m.topic().map(|t| e.topic_id(t)),
+            Some(expected),
+            "{q}: {m:?}; pick another"
+        );
         assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
     }
     // Not when another institution is the subject.
