@@ -397,3 +397,16 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
     let (a, text) = one("where is the INM office at the airport?");
     assert_eq!(a.topic(), None, "{text}");
 }
+
+#[test]
+fn four_years_of_temporary_residency_lead_to_the_permanent() {
+    for q in [
+        "I've had my temporary card for 4 years now, what should I do?",
+        "ya cumplí 4 años de residente temporal, qué hago?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("permanent_residency"), "{q}");
+    }
+    // A temporary residency granted for 4 years is still the temporary one.
+    let q = "how much is temporary residency for 4 years?";
+    assert_eq!(topic_of(&one(q).0), Some("temporary_residency"), "{q}");
+}
