@@ -437,10 +437,15 @@ impl Engine {
             None
         };
         // A day the office is closed for a holiday is answered by the holidays topic, with the
-        // verdict first: the question is really about the closure.
+        // verdict first: the question is really about the closure. A time on any other day ("y el
+        // martes a las 2?" after a holiday, "me dijeron que cierran a la 1") asks for the hours.
         let holidays = self.kb.topic_index("holidays");
-        let target = target.map(|t| match holidays {
-            Some(h) if self.calendar.closure_on(moment.date).is_some() && moment.days == 1 => h,
+        let hours = self.kb.topic_index("hours");
+        let one_day = moment.days == 1;
+        let closure = self.calendar.closure_on(moment.date).is_some();
+        let target = target.map(|t| match (holidays, hours) {
+            (Some(h), _) if closure && one_day => h,
+            (Some(h), Some(o)) if t == h && !closure && one_day && time_of_day => o,
             _ => t,
         });
         match target {

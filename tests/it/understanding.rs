@@ -410,3 +410,13 @@ fn four_years_of_temporary_residency_lead_to_the_permanent() {
     let q = "how much is temporary residency for 4 years?";
     assert_eq!(topic_of(&one(q).0), Some("temporary_residency"), "{q}");
 }
+
+#[test]
+fn a_time_on_an_ordinary_day_after_a_holiday_is_the_hours() {
+    let turns = conversation(&["¿abren el 16 de septiembre?", "¿y el viernes 17 a las 10?"]);
+    assert_eq!(topic_of(&turns[0].0), Some("holidays"), "{}", turns[0].1);
+    assert_eq!(topic_of(&turns[1].0), Some("hours"), "{}", turns[1].1);
+    // A day named without a time stays a question about closures ("and dec 24?").
+    let turns = conversation(&["which holidays is the office closed?", "and dec 24?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("holidays"), "{}", turns[1].1);
+}
