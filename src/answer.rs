@@ -168,7 +168,7 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        let answer = self.decide(text, self.settled(text, self.matcher.find(text, ctx.hint)), ctx);
+        let answer = self.decide(text, self.settled(text, self.matcher.find(text, ctx.hint), ctx), ctx);
         self.about_moment(text, ctx, answer)
     }
 
@@ -176,21 +176,23 @@ impl Engine {
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
         (
-            self.about_moment(text, ctx, self.decide(text, self.settled(text, m), ctx)),
+            self.about_moment(text, ctx, self.decide(text, self.settled(text, m, ctx), ctx)),
             explanation,
         )
     }
 
     /// A dead heat between topics, settled by the nearest example question when one is; then
     /// what the question plainly asks, whatever its other words say.
-    fn settled(&self, text: &str, m: Match) -> Match {
-        self.by_intent(text, self.examples.settle(&self.kb, &self.matcher, text, m))
+    fn settled(&self, text: &str, m: Match, ctx: &Context) -> Match {
+        self.by_intent(text, self.examples.settle(&self.kb, &self.matcher, text, m), ctx)
     }
 
     /// "Where is the office?" is the topic general for where things are, and "can I pay by
     /// card?" the one general for fees when nothing else is clear: the question word and its
     /// verb say more than a story's stray words ("…my appointment email doesn't say where").
-    fn by_intent(&self, text: &str, m: Match) -> Match {
+    /// "How long will it take inside?", unclear and not about a procedure being talked about,
+    /// is the wait.
+    fn by_intent(&self, text: &str, m: Match, ctx: &Context) -> Match {
         if m.referral.is_some() {
             return m;
         }
@@ -201,6 +203,21 @@ impl Engine {
             general(FactKind::Where)
         } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(&words) {
             general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
+        } else if m.confidence != Confidence::Confident
+            && self
+                .matcher
+                .fact_question_in(&words)
+                .is_some_and(|q| q.kind == FactKind::Duration)
+        {
+            // "How long does the renewal take?" is the renewal's, however weakly its other words
+            // fit it; without a procedure named or talked about, the wait.
+            let named = self
+                .matcher
+                .named_besides_fact(text, ctx.hint)
+                .filter(|&t| self.is_procedure(t));
+            let procedure_near = self.remembered(ctx).is_some_and(|t| self.is_procedure(t))
+                || m.ranked().take(2).any(|t| self.is_procedure(t));
+            named.or_else(|| general(FactKind::Duration).filter(|_| !procedure_near))
         } else {
             None
         };

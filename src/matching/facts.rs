@@ -115,6 +115,10 @@ const PHRASES: &[(FactKind, &[&str])] = &[
     (FactKind::Duration, &["cuanto", "tiempo", "tarda"]),
 ];
 
+/// "How long" on its own: how long something takes, when no other fact is named.
+const HOW_LONG: &[&[&str]] = &[&["how", "long"], &["cuanto", "tiempo"]];
+const TAKE: &[&str] = &["take", "takes", "taking", "tarda", "tardan", "toma", "lleva"];
+
 /// The fact a question asks for, if it names one, with the positions of the words that name it.
 /// A phrase wins over a single word (the "how long do I have" of a deadline is more than the
 /// "have" of anything else).
@@ -132,6 +136,19 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
                     .iter()
                     .find(|(_, list)| list.contains(&w.as_str()))
                     .map(|(k, _)| (*k, vec![i]))
+            })
+        })
+        // "How long does the canje take?", "¿cuánto tiempo es la espera?": with nothing more
+        // telling, "how long" asks how long something takes.
+        .or_else(|| {
+            HOW_LONG.iter().find_map(|p| {
+                let start = words
+                    .windows(p.len())
+                    .position(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b))?;
+                // "take" is part of the question ("how long does the renewal take"), not a
+                // subject: elsewhere it is what to take with you.
+                let taking = (start + p.len()..words.len()).filter(|&i| TAKE.contains(&words[i].as_str()));
+                Some((FactKind::Duration, (start..start + p.len()).chain(taking).collect()))
             })
         })
         .filter(|(k, _)| !(matches!(k, FactKind::Fee | FactKind::Where) && asks_how_to_pay(words)))

@@ -420,3 +420,15 @@ fn a_time_on_an_ordinary_day_after_a_holiday_is_the_hours() {
     let turns = conversation(&["which holidays is the office closed?", "and dec 24?"]);
     assert_eq!(topic_of(&turns[1].0), Some("holidays"), "{}", turns[1].1);
 }
+
+#[test]
+fn how_long_it_takes_is_the_wait_unless_a_procedure_is_meant() {
+    let (a, text) = one("how long does it normally take when you get there?");
+    assert_eq!(topic_of(&a), Some("waiting"), "{text}");
+    let (a, text) = one("how long does the renewal take?");
+    assert_eq!(topic_of(&a), Some("renewal"), "{text}");
+    assert_eq!(a.fact, Some(FactKind::Duration), "{text}");
+    // In a conversation about a procedure, it is that procedure's.
+    let turns = conversation(&["what do I need for the canje?", "how long does it take?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("canje"), "{}", turns[1].1);
+}
