@@ -142,17 +142,29 @@ pub fn load_files(origin: &str, mut files: Vec<(String, String)>) -> Result<Know
             ));
             continue;
         }
-        // Positions first, and the refusal of aliases before serde_yaml would expand them.
-        let map = match source::scan(name, text) {
-            Ok(m) => Arc::new(m),
-            Err(p) => {
-                problems.push(p);
-                continue;
+        // Aliases are refused before serde_yaml would expand them: by the scan, unless the bytes
+        // prove there are none.
+        let scanned = !source::plainly_safe(text);
+        let map = if scanned {
+            match source::scan(name, text) {
+                Ok(m) => Arc::new(m),
+                Err(p) => {
+                    problems.push(p);
+                    continue;
+                }
             }
+        } else {
+            Arc::new(SourceMap::unscanned(name, text))
         };
         let doc: FileDoc = match serde_yaml::from_str(text) {
             Ok(d) => d,
             Err(e) => {
+                // What the scan refuses (nesting too deep, its own syntax errors) is reported as
+                // if it had run first.
+                if !scanned && let Err(p) = source::scan(name, text) {
+                    problems.push(p);
+                    continue;
+                }
                 let loc = e.location();
                 problems.push(Problem {
                     file: name.clone(),
@@ -226,5 +238,84 @@ fn strip_location(msg: &str) -> String {
     match msg.rfind(" at line ") {
         Some(i) => msg[..i].to_string(),
         None => msg.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The problems of one file loaded alone.
+    fn problems_of(text: &str) -> Vec<Problem> {
+        load_files("t", vec![("f.yaml".to_string(), text.to_string())])
+            .unwrap_err()
+            .0
+    }
+
+    #[test]
+    fn shipped_files_need_no_scan() {
+        let (mut files, mut problems) = (Vec::new(), Vec::new());
+        collect_embedded(&EMBEDDED, &mut files, &mut problems);
+        assert!(files.len() >= 3 && problems.is_empty());
+        for (name, text) in files {
+            assert!(source::plainly_safe(&text), "{name}");
+        }
+    }
+
+    /// Files the bytes cannot clear, and files they clear but serde_yaml cannot read: each is
+    /// refused with the scan's own problem, as when every file was scanned first.
+    #[test]
+    fn what_the_scan_refuses_is_refused_as_before() {
+        let deep_flow = format!(
+            "topics:\n  - id: a\n    sources: {}{}\n",
+            "[".repeat(30),
+            "]".repeat(30)
+        );
+        let deep_block: String = (0..30).map(|i| format!("{}k{i}:\n", "  ".repeat(i))).collect();
+        let cases = [
+            (deep_flow.as_str(), true),
+            (deep_block.as_str(), true),
+            ("topics: [a, b\nreferrals: []\n", true),
+            ("topics:\n  - id: &a x\n    title: *a\n", false),
+            ("topics: []\n---\ntopics: []\n", false),
+            ("topics: []\r---\rtopics: []\r", false),
+            ("topics: {}#\n", false),
+        ];
+        for (text, clear) in cases {
+            assert_eq!(source::plainly_safe(text), clear, "{text:?}");
+            let expected = source::scan("f.yaml", text).unwrap_err();
+            assert_eq!(problems_of(text), vec![expected], "{text:?}");
+        }
+        assert!(!source::plainly_safe("%YAML 1.2\n---\ntopics: []\n"));
+        let p = problems_of(&deep_flow);
+        assert!(p[0].message.contains("nested deeper"), "{p:?}");
+        assert_eq!((p[0].line, p[0].column), (Some(3), Some(35)), "{p:?}");
+    }
+
+    /// Pieces of YAML, the more of them significant to either parser the better.
+    #[rustfmt::skip]
+    const PIECES: &[&str] = &[
+        "closures:", "rules:", "dated:", "topics:", "referrals:", " ", "  ", "\n", "\n  ", "\t", "\r",
+        "- ", "-", "- a", "[", "]", "{", "}", "[]", "{}", ", ", ":", ": ", "? ", "x: y", "'", "\"", "'b'",
+        "\"a\"", "#", " #", "|", ">", "\\", "~", "null", "0", "a", "!", "!a ", "!!seq ", "!!str ", "&", "*",
+        "%", "---", "...", "@", "`",
+    ];
+
+    proptest::proptest! {
+        /// Whatever serde_yaml reads without a scan, the scan finds nothing unsafe in. (Its
+        /// parser is stricter in places: it refuses `{}#`, which serde_yaml reads as a comment.)
+        #[test]
+        fn what_is_read_unscanned_is_safe(
+            pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60)
+        ) {
+            let text = pieces.concat();
+            if source::plainly_safe(&text)
+                && serde_yaml::from_str::<FileDoc>(&text).is_ok()
+                && let Err(p) = source::scan("f.yaml", &text)
+            {
+                let unsafe_ = ["aliases", "anchors", "more than one YAML document", "nested deeper"];
+                proptest::prop_assert!(!unsafe_.iter().any(|u| p.message.contains(u)), "{:?}: {}", text, p);
+            }
+        }
     }
 }

@@ -1,8 +1,11 @@
 //! The knowledge base's files as bounded text with positions. Reading is bounded (regular files
-//! only, opened without blocking, capped in size); scanning walks the YAML events once to record
-//! where every key and list item starts, so that every problem found later can name its
-//! file:line:col, and refuses what would make parsing expensive: anchors and aliases (an alias
-//! bomb expands a 1 MB file into gigabytes), several documents in one file, deep nesting.
+//! only, opened without blocking, capped in size); scanning walks the YAML events to refuse what
+//! would make parsing expensive: anchors and aliases (an alias bomb expands a 1 MB file into
+//! gigabytes), several documents in one file, deep nesting. Walking every file is a large part
+//! of loading, so `plainly_safe` first looks at the bytes: a file it clears cannot hold an
+//! anchor, an alias or a second document, and is scanned only when it fails to parse. Where
+//! every key and list item starts is found by walking again, only when a problem asks for a
+//! position, so that it can name its file:line:col.
 
 use std::collections::HashMap;
 use std::io::Read;
@@ -173,11 +176,53 @@ fn join(path: &str, seg: &str) -> String {
 /// that makes the file unsafe or impossible to read.
 pub fn scan(name: &str, text: &str) -> Result<SourceMap, Problem> {
     walk(name, text, false)?;
-    Ok(SourceMap {
-        name: name.to_string(),
-        text: Some(text.into()),
-        spots: std::sync::OnceLock::new(),
-    })
+    Ok(SourceMap::unscanned(name, text))
+}
+
+impl SourceMap {
+    /// The positions of a file that is not scanned (`plainly_safe`), found on demand like those
+    /// of a scanned one.
+    pub fn unscanned(name: &str, text: &str) -> SourceMap {
+        SourceMap {
+            name: name.to_string(),
+            text: Some(text.into()),
+            spots: std::sync::OnceLock::new(),
+        }
+    }
+}
+
+/// Whether the bytes alone prove that `text` holds no anchor, no alias and no second document:
+/// an anchor needs a `&`, an alias a `*`, and a document after the first can only begin at a line
+/// that starts with a marker (`---`, `...`) or a directive (`%`). Such a file, unless it holds
+/// what the two parsers are known to read differently, needs no scan before serde_yaml reads it.
+/// Depth is left to that reading: it fails on anything nested deeper than the schema (six levels;
+/// no field takes YAML of any shape), far less than `MAX_DEPTH`, and a file that fails to parse
+/// is scanned to report what the scan refuses.
+pub fn plainly_safe(text: &str) -> bool {
+    // Each test is a search the standard library does many bytes at a time: walking the bytes
+    // one by one cost as much as a tenth of loading.
+    let b = text.as_bytes();
+    let starts = |p: &str| text.starts_with(p) || text.contains(&format!("\n{p}")) || text.contains(&format!("\r{p}"));
+    !b.contains(&b'&')
+        && !b.contains(&b'*')
+        && !["---", "...", "%"].into_iter().any(starts)
+        // NEL, LS and PS (line breaks to some parsers) and the byte order mark: so rare in the
+        // files that the scan may decide.
+        && !["\u{85}", "\u{2028}", "\u{2029}", "\u{feff}"].into_iter().any(|c| text.contains(c))
+        && !differently_read(text)
+}
+
+/// What serde_yaml reads where the scan's parser, stricter, refuses it: a comment right after a
+/// bracket, comma or quote (`[a]# b`), and tags. Not a matter of safety; such a file is scanned
+/// so that it stays refused. A tag starts a node, after a space or an indicator, unlike the `!`
+/// of "Hi!".
+fn differently_read(text: &str) -> bool {
+    let before = |i: usize| text.as_bytes()[..i].last().copied();
+    text.match_indices('!')
+        .any(|(i, _)| !before(i).is_some_and(|p| p.is_ascii_alphanumeric()))
+        || text
+            .match_indices('#')
+            .any(|(i, _)| before(i).is_some_and(|p| matches!(p, b'[' | b']' | b'{' | b'}' | b',' | b'"' | b'\'')))
 }
 
 /// Walks the events: refuses what is unsafe, and records positions when asked.

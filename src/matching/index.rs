@@ -9,7 +9,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::typos::Typos;
-use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, for_each_word, skipped_in_phrases, sounds, stem};
+use super::words::{COMMON_WORDS, DOMAIN, EN_STOP, ES_STOP, for_each_word, skipped_in_phrases, sounds};
 use super::{Matcher, Phrase};
 use crate::knowledge::{Knowledge, Lang, MAX_PHRASE_WORDS, Referral, Topic};
 
@@ -99,7 +99,8 @@ struct Seen {
     long: bool,
     /// Already given to `Typos::add` for this language.
     in_typos: bool,
-    /// A date word ("thursday", "tomorrow"): never a referral's subject.
+    /// A date word ("thursday", "tomorrow"): never a referral's subject. Left false for a
+    /// stop or domain word, which has no term either way.
     date: bool,
 }
 
@@ -124,6 +125,8 @@ impl Matcher {
         let mut terms_es: FxHashMap<String, u32> = FxHashMap::default();
         // Per term, the best weight it has in each topic.
         let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
+        // Per term, its stem: a phrase's words were all read before, so few need stemming again.
+        let mut stems: Vec<String> = Vec::new();
         let mut typos = Typos::default();
         let mut read: [Read; 2] = Default::default();
         // The knowledge base's Spanish words (stop words aside), each once, in the order first seen.
@@ -147,19 +150,25 @@ impl Matcher {
                             None => {
                                 // Referrals come after the topics: a date word first seen in
                                 // one is in no topic, and stays out of the vocabulary (below).
-                                let date = crate::dates::is_date_word(word);
-                                let term = if stop.contains(word) || DOMAIN.contains(&word) || (date && ti >= n_topics)
-                                {
+                                let skipped = stop.contains(word) || DOMAIN.contains(&word);
+                                let date = !skipped && crate::dates::is_date_word(word);
+                                let term = if skipped || (date && ti >= n_topics) {
                                     None
                                 } else {
                                     if lang == Lang::Es {
                                         spanish_words.push(word.to_string());
                                     }
-                                    let next = weights.len() as u32;
-                                    let id = *terms.entry(stem(stemmer, word).into_owned()).or_insert(next);
-                                    if id == next {
-                                        weights.push(Vec::new());
-                                    }
+                                    let stem = super::words::stem(stemmer, word);
+                                    let id = match terms.get(&*stem) {
+                                        Some(&id) => id,
+                                        None => {
+                                            let id = weights.len() as u32;
+                                            weights.push(Vec::new());
+                                            stems.push(stem.clone().into_owned());
+                                            terms.insert(stem.into_owned(), id);
+                                            id
+                                        }
+                                    };
                                     Some(id)
                                 };
                                 read.ids.insert(word.to_string(), read.seen.len() as u32);
@@ -205,8 +214,18 @@ impl Matcher {
                         let id = match read.phrase_ids.get(w) {
                             Some(&id) => id,
                             None => {
-                                let next = vocab.len() as u32 | tag;
-                                let id = *vocab.entry(stem(stemmer, w).into_owned()).or_insert(next);
+                                let stem = match read.ids.get(w).and_then(|&si| read.seen[si as usize].term) {
+                                    Some(term) => Cow::from(stems[term as usize].as_str()),
+                                    None => super::words::stem(stemmer, w),
+                                };
+                                let id = match vocab.get(&*stem) {
+                                    Some(&id) => id,
+                                    None => {
+                                        let id = vocab.len() as u32 | tag;
+                                        vocab.insert(stem.into_owned(), id);
+                                        id
+                                    }
+                                };
                                 read.phrase_ids.insert(w.to_string(), id);
                                 id
                             }
