@@ -168,23 +168,26 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        let answer = self.decide(text, self.settled(text, self.matcher.find(text, ctx.hint), ctx), ctx);
-        self.about_moment(text, ctx, answer)
+        let words = matching::normalize(text);
+        let m = self.settled(text, &words, self.matcher.find(text, ctx.hint), ctx);
+        self.about_moment(text, ctx, self.decide(text, &words, m, ctx))
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
+        let words = matching::normalize(text);
+        let m = self.settled(text, &words, m, ctx);
         (
-            self.about_moment(text, ctx, self.decide(text, self.settled(text, m, ctx), ctx)),
+            self.about_moment(text, ctx, self.decide(text, &words, m, ctx)),
             explanation,
         )
     }
 
     /// A dead heat between topics, settled by the nearest example question when one is; then
     /// what the question plainly asks, whatever its other words say.
-    fn settled(&self, text: &str, m: Match, ctx: &Context) -> Match {
-        self.by_intent(text, self.examples.settle(&self.kb, &self.matcher, text, m), ctx)
+    fn settled(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
+        self.by_intent(text, words, self.examples.settle(&self.kb, &self.matcher, text, m), ctx)
     }
 
     /// "Where is the office?" is the topic general for where things are, and "can I pay by
@@ -192,21 +195,20 @@ impl Engine {
     /// verb say more than a story's stray words ("…my appointment email doesn't say where").
     /// "How long will it take inside?", unclear and not about a procedure being talked about,
     /// is the wait.
-    fn by_intent(&self, text: &str, m: Match, ctx: &Context) -> Match {
+    fn by_intent(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
         if m.referral.is_some() {
             return m;
         }
-        let words = matching::normalize(text);
         let general =
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
-        let intended = if matching::asks_office_location(&words) {
+        let intended = if matching::asks_office_location(words) {
             general(FactKind::Where)
-        } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(&words) {
+        } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(words) {
             general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
         } else if m.confidence != Confidence::Confident
             && self
                 .matcher
-                .fact_question_in(&words)
+                .fact_question_in(words)
                 .is_some_and(|q| q.kind == FactKind::Duration)
         {
             // "How long does the renewal take?" is the renewal's, however weakly its other words
@@ -227,22 +229,21 @@ impl Engine {
         }
     }
 
-    fn decide(&self, text: &str, m: Match, ctx: &Context) -> Answer {
+    fn decide(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Answer {
         let lang = m.lang;
-        let words = matching::normalize(text);
-        let question = self.matcher.fact_question_in(&words);
+        let question = self.matcher.fact_question_in(words);
         let remembered = self.remembered(ctx);
         // Only a conversation with a subject has follow-ups: a first message skips the check.
         // "ok where's the office?" says where to go, whatever was asked before.
-        let locating = matching::asks_location(&words);
-        let no_subject = remembered.is_some() && !locating && self.matcher.says_nothing_else_in(&words);
+        let locating = matching::asks_location(words);
+        let no_subject = remembered.is_some() && !locating && self.matcher.says_nothing_else_in(words);
         // The fact is the one asked, or, in a follow-up that asks nothing new ("and for 2
         // years?", "I arrived on 28 January"), the one asked before.
         // "Where do I pay it?" after a fee asks how to pay: the fees, not the amount again.
         let carried = ctx
             .memory
             .fact
-            .filter(|_| remembered.is_some() && !locating && !matching::asks_how_to_pay(&words));
+            .filter(|_| remembered.is_some() && !locating && !matching::asks_how_to_pay(words));
         let asked = question
             .map(|q| q.kind)
             .or(carried.filter(|_| no_subject || m.confidence != Confidence::Confident));
@@ -269,7 +270,7 @@ impl Engine {
             // "mine was stolen": a weak match that is the subject already.
             None => remembered.filter(|&t| m.confidence == Confidence::Weak && m.best.is_some_and(|b| b.topic == t)),
         };
-        let reply = if let Some(talk) = self.matcher.small_talk_in(text, &words) {
+        let reply = if let Some(talk) = self.matcher.small_talk_in(text, words) {
             Reply::SmallTalk(talk)
         } else if let Some(r) = m.referral {
             Reply::Referral(r.topic)
