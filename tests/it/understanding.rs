@@ -194,6 +194,20 @@ fn blind_questions_stay_above_their_floors() {
     let r = measure("tests/data/blind3/questions.tsv");
     assert!(r.overall.accuracy() >= 0.86, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.88, "rejected {:.3}", r.overall.rejection());
+    // Blind set 5, both halves (the held-out one is only measured): first run 88.2%; 86.7%.
+    for (half, in_scope, rejected) in [("questions", 0.93, 0.92), ("holdout", 0.84, 0.75)] {
+        let r = measure(&format!("tests/data/blind5/{half}.tsv"));
+        assert!(
+            r.overall.accuracy() >= in_scope,
+            "{half}: in scope {:.3}",
+            r.overall.accuracy()
+        );
+        assert!(
+            r.overall.rejection() >= rejected,
+            "{half}: rejected {:.3}",
+            r.overall.rejection()
+        );
+    }
     let r = measure("../shared/eval/questions-2.tsv");
     assert!(r.overall.accuracy() >= 0.90, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.90, "rejected {:.3}", r.overall.rejection());
@@ -303,11 +317,18 @@ fn another_institution_with_an_opening_question_is_referred() {
 #[test]
 fn blind_conversations_stay_above_their_floor() {
     // First run of blind set 3's conversations, before any tuning: 80.3% of turns.
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/blind3/conversations.jsonl");
-    let text = std::fs::read_to_string(path).unwrap();
-    let conversations = inm_bot::conversations::parse(&text).unwrap();
-    let r = inm_bot::conversations::run(engine(), &conversations, at(NOW));
-    assert!(r.turn_rate() >= 0.90, "turns {:.3}", r.turn_rate());
+    // Blind set 5's, both halves together: first run 85.0% of turns.
+    for (file, floor) in [
+        ("blind3/conversations.jsonl", 0.90),
+        ("blind5/conversations.jsonl", 0.90),
+        ("blind5/holdout.jsonl", 0.90),
+    ] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
+        let text = std::fs::read_to_string(path).unwrap();
+        let conversations = inm_bot::conversations::parse(&text).unwrap();
+        let r = inm_bot::conversations::run(engine(), &conversations, at(NOW));
+        assert!(r.turn_rate() >= floor, "{file}: turns {:.3}", r.turn_rate());
+    }
 }
 
 #[test]
