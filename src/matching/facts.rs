@@ -115,6 +115,13 @@ const PHRASES: &[(FactKind, &[&str])] = &[
     (FactKind::Duration, &["cuanto", "tiempo", "tarda"]),
 ];
 
+/// Where a word sequence starts in a message's words.
+fn position(words: &[String], phrase: &[&str]) -> Option<usize> {
+    words
+        .windows(phrase.len())
+        .position(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+}
+
 /// "How long" on its own: how long something takes, when no other fact is named.
 const HOW_LONG: &[&[&str]] = &[&["how", "long"], &["cuanto", "tiempo"]];
 const TAKE: &[&str] = &["take", "takes", "taking", "tarda", "tardan", "toma", "lleva"];
@@ -123,12 +130,9 @@ const TAKE: &[&str] = &["take", "takes", "taking", "tarda", "tardan", "toma", "l
 /// A phrase wins over a single word (the "how long do I have" of a deadline is more than the
 /// "have" of anything else).
 fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
-    let phrase = PHRASES.iter().find_map(|(k, p)| {
-        words
-            .windows(p.len())
-            .position(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b))
-            .map(|start| (*k, (start..start + p.len()).collect()))
-    });
+    let phrase = PHRASES
+        .iter()
+        .find_map(|(k, p)| position(words, p).map(|start| (*k, (start..start + p.len()).collect())));
     phrase
         .or_else(|| {
             words.iter().enumerate().find_map(|(i, w)| {
@@ -142,9 +146,7 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
         // telling, "how long" asks how long something takes.
         .or_else(|| {
             HOW_LONG.iter().find_map(|p| {
-                let start = words
-                    .windows(p.len())
-                    .position(|w| w.iter().zip(p.iter()).all(|(a, b)| a == b))?;
+                let start = position(words, p)?;
                 // "take" is part of the question ("how long does the renewal take"), not a
                 // subject: elsewhere it is what to take with you.
                 let taking = (start + p.len()..words.len()).filter(|&i| TAKE.contains(&words[i].as_str()));
@@ -190,28 +192,31 @@ pub fn asks_how_to_pay(words: &[String]) -> bool {
     has(PAYING) && !other_fee_word && has(HOW) && !has(AMOUNT)
 }
 
+/// Where, and a verb of being somewhere (or "exactly"), in a question about where something is.
+const WHERE: &[&str] = &["where", "wheres", "donde", "dnd", "adonde"];
+const IS: &[&str] = &[
+    "is",
+    "s",
+    "are",
+    "esta",
+    "estan",
+    "queda",
+    "keda",
+    "quedan",
+    "ubica",
+    "ubicada",
+    "ubicado",
+    "encuentra",
+    "located",
+    "exactly",
+    "exactamente",
+    "es",
+];
+
 /// "Where is it?", "ok where's the office?", "¿dónde queda?": where something is, not where a
 /// procedure is done ("where do I do it?" is the procedure's place). `words` as `normalize`
 /// makes them.
 pub fn asks_location(words: &[String]) -> bool {
-    const WHERE: &[&str] = &["where", "wheres", "donde", "dnd", "adonde"];
-    const IS: &[&str] = &[
-        "is",
-        "s",
-        "esta",
-        "estan",
-        "queda",
-        "keda",
-        "quedan",
-        "ubica",
-        "ubicada",
-        "ubicado",
-        "encuentra",
-        "located",
-        "exactly",
-        "exactamente",
-        "es",
-    ];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
     has(WHERE) && has(IS) && find(words).is_none()
 }
@@ -221,20 +226,6 @@ pub fn asks_location(words: &[String]) -> bool {
 /// question word, then a verb of being somewhere, then the office (or Polanco) as its subject,
 /// and no fact asked. `words` as `normalize` makes them.
 pub fn asks_office_location(words: &[String]) -> bool {
-    const WHERE: &[&str] = &["where", "donde", "dnd", "adonde"];
-    const IS: &[&str] = &[
-        "is",
-        "s",
-        "are",
-        "esta",
-        "estan",
-        "queda",
-        "keda",
-        "quedan",
-        "ubica",
-        "encuentra",
-        "es",
-    ];
     // Between the verb and its subject.
     const BETWEEN: &[&str] = &[
         "the",
@@ -271,7 +262,7 @@ pub fn asks_office_location(words: &[String]) -> bool {
         words[verb + 1..]
             .iter()
             .map(String::as_str)
-            .find(|w| !BETWEEN.contains(w))
+            .find(|w| !BETWEEN.contains(w) && !IS.contains(w))
             .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
     })
 }
