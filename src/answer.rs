@@ -187,7 +187,12 @@ impl Engine {
     /// A dead heat between topics, settled by the nearest example question when one is; then
     /// what the question plainly asks, whatever its other words say.
     fn settled(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
-        self.by_intent(text, words, self.examples.settle(&self.kb, &self.matcher, text, m), ctx)
+        self.by_intent(
+            text,
+            words,
+            self.examples.settle(&self.kb, &self.matcher, text, words, m),
+            ctx,
+        )
     }
 
     /// "Where is the office?" is the topic general for where things are, and "can I pay by

@@ -45,7 +45,8 @@ impl Examples {
 
     /// The match with its dead heat or close call (`CLOSE`) settled by the nearest example, when
     /// one topic's is clearly nearer; otherwise the match as it was.
-    pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match) -> Match {
+    /// `words` are the message's as `normalize` makes them.
+    pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, words: &[String], m: Match) -> Match {
         let Some(best) = m.best else { return m };
         // A dead heat, or a confident best with runner-ups close behind it ("do they take the
         // photo there or do I bring my own?" fits what to bring nearly as well as the photos).
@@ -66,7 +67,7 @@ impl Examples {
         // One word ("card") is too little to be like an example: that is a question to ask back.
         // A dead heat on the one telling word of a whole question ("how early should I get
         // there?") is not: the example it is like was written with the same small words around.
-        let whole_question = m.tied > 0 && question.len() == 1 && crate::matching::normalize(text).len() >= LONG;
+        let whole_question = m.tied > 0 && question.len() == 1 && words.len() >= LONG;
         if question.len() < MIN_WORDS && !whole_question {
             return m;
         }

@@ -226,26 +226,9 @@ pub fn asks_location(words: &[String]) -> bool {
 /// question word, then a verb of being somewhere, then the office (or Polanco) as its subject,
 /// and no fact asked. `words` as `normalize` makes them.
 pub fn asks_office_location(words: &[String]) -> bool {
-    // Between the verb and its subject.
+    // Between the verb and its subject, besides more of `IS` ("where exactly is the office").
     const BETWEEN: &[&str] = &[
-        "the",
-        "el",
-        "la",
-        "los",
-        "las",
-        "exactly",
-        "exactamente",
-        "located",
-        "ubicada",
-        "ubicado",
-        "ubicadas",
-        "ubicados",
-        "this",
-        "that",
-        "esa",
-        "ese",
-        "la",
-        "mero",
+        "the", "el", "la", "los", "las", "ubicadas", "ubicados", "this", "that", "esa", "ese", "mero",
     ];
     const OFFICE: &[&str] = &["polanco", "building", "edificio"];
     if find(words).is_some() {

@@ -106,7 +106,7 @@ impl Match {
 
     /// The best topic and the runner-ups, best first.
     pub fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
-        self.best.iter().chain(&self.runner_ups).map(|s| s.topic)
+        self.ranked_scored().map(|s| s.topic)
     }
 }
 
