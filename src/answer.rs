@@ -204,6 +204,15 @@ impl Engine {
         if m.referral.is_some() {
             return m;
         }
+        // "What time does BBVA open?": the office's hours are a guess, offered, not the answer.
+        if m.topic().is_some_and(|t| self.is_opening_topic(t))
+            && matching::asks_others_opening(words, dates::is_date_word)
+        {
+            return Match {
+                confidence: Confidence::Weak,
+                ..m
+            };
+        }
         let general =
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
         let intended = if matching::asks_office_location(words) {
@@ -411,6 +420,11 @@ impl Engine {
         if matches!(answer.reply, Reply::SmallTalk(_) | Reply::Referral(_)) {
             return answer;
         }
+        let words = matching::normalize(text);
+        // "Is BBVA open on Saturday?" is about BBVA: the office's verdict for Saturday is not.
+        if matching::asks_others_opening(&words, dates::is_date_word) {
+            return answer;
+        }
         let tz = self.calendar.time_zone();
         let Some(mut moment) = dates::read(text, ctx.at.with_timezone(&tz)) else {
             return answer;
@@ -425,7 +439,6 @@ impl Engine {
         }
         let topic = answer.topic();
         let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
-        let words = matching::normalize(text);
         let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
         // "and on Saturday?", "can I go at 2:30 pm?": nothing but the moment, fillers and going
         // there. "¿cómo está el clima mañana?" has a subject of its own. Even with a procedure

@@ -22,6 +22,7 @@ mod facts;
 mod index;
 mod score;
 mod small_talk;
+mod subjects;
 mod typos;
 mod verbs;
 mod words;
@@ -31,6 +32,7 @@ pub use facts::{FactQuestion, asks_how_to_pay, asks_location, asks_office_locati
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
 pub use small_talk::{SmallTalk, small_talk, small_talk_in};
+pub use subjects::asks_others_opening;
 pub use words::normalize;
 
 use crate::knowledge::Lang;

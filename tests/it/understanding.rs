@@ -453,3 +453,34 @@ fn how_long_it_takes_is_the_wait_unless_a_procedure_is_meant() {
     let turns = conversation(&["what do I need for the canje?", "how long does it take?"]);
     assert_eq!(topic_of(&turns[1].0), Some("canje"), "{}", turns[1].1);
 }
+
+#[test]
+fn another_place_s_opening_hours_are_not_the_office_s() {
+    for q in [
+        "what time does Sanborns close on sunday?",
+        "is the bank open on saturday morning?",
+        "what are the opening hours of Museo Jumex?",
+        "a que hora cierra el oxxo?",
+        "¿el museo abre los lunes?",
+        "horario de costco",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), None, "{q}: {text}");
+        assert!(
+            !text.contains("Next opening") && !text.contains("Próxima"),
+            "{q}: {text}"
+        );
+    }
+    // The office by any of its names, or by none, keeps its hours.
+    for q in [
+        "what time does the INM in Polanco open?",
+        "what time do you close on friday?",
+        "a que hora abre migracion?",
+        "¿a qué hora cierra la ofisina?",
+        "abren el sabado?",
+        "horario de atencion",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some("hours"), "{q}: {text}");
+    }
+}

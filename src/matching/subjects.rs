@@ -1,0 +1,383 @@
+//! Whose opening a question asks about. "What time does BBVA open?", "¿a qué hora cierra
+//! Antara?" and "horario del museo" ask about another place, and the office's hours are no
+//! answer to them; "what time do you open?", "¿a qué hora abre migración?" and "is it open on
+//! Saturday?" ask about the office. Read from the grammar of the few ways people ask, so that
+//! any name (a mall, a bank, a museum nobody wrote down) is recognised as someone else's.
+
+use super::words::{DOMAIN, frequency, sounds};
+
+/// Verbs and adjectives of opening and closing.
+const OPENING_EN: &[&str] = &["open", "opens", "close", "closes", "closed", "shut", "shuts"];
+const OPENING_ES: &[&str] = &[
+    "abre", "abren", "habre", "habren", "cierra", "cierran", "abierto", "abierta", "abiertos", "abiertas", "cerrado",
+    "cerrada", "cerrados", "cerradas", "atiende", "atienden",
+];
+/// The auxiliary that comes before an English subject: "what time DOES the bank open".
+const AUX_EN: &[&str] = &["does", "do", "did", "will", "would", "is", "are", "was"];
+/// Nouns of a timetable, followed by whose it is: "hours of", "horario del".
+const TIMETABLE: &[&str] = &["hours", "schedule", "timetable", "horario", "horarios"];
+const OF: &[&str] = &["of", "de", "del"];
+
+/// The office, its parts, and the ways of naming it without its name ("you", "they", "the place").
+const OFFICE: &[&str] = &[
+    "it",
+    "they",
+    "you",
+    "u",
+    "ya",
+    "guys",
+    "ustedes",
+    "ellos",
+    "uds",
+    "polanco",
+    "building",
+    "edificio",
+    "branch",
+    "sucursal",
+    "sede",
+    "delegacion",
+    "place",
+    "lugar",
+    "doors",
+    "door",
+    "puertas",
+    "puerta",
+    "ventanilla",
+    "ventanillas",
+    "window",
+    "windows",
+    "caja",
+    "cajas",
+    "cashier",
+    "modulo",
+    "modulos",
+    "desk",
+    "reception",
+    "recepcion",
+    "area",
+    "citas",
+    "cita",
+    "appointments",
+    "appointment",
+    "sistema",
+    "system",
+    "pagina",
+    "page",
+    "site",
+    "website",
+    "portal",
+    "turnos",
+    "fichas",
+    "line",
+    "fila",
+    "queue",
+    "gobierno",
+    "government",
+    "oficial",
+    "official",
+    "institute",
+    "instituto",
+    "cash",
+    "security",
+    "guard",
+    "guards",
+    "seguridad",
+    "vigilancia",
+    "guardia",
+    "staff",
+    "officers",
+    "personal",
+    "ejercito",
+    "nacional",
+    "offices",
+];
+
+/// Words a subject is read through: articles, possessives and the linking "of", "in".
+const THROUGH: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "el",
+    "la",
+    "los",
+    "las",
+    "lo",
+    "un",
+    "una",
+    "your",
+    "their",
+    "its",
+    "this",
+    "that",
+    "su",
+    "sus",
+    "tu",
+    "tus",
+    "este",
+    "esta",
+    "ese",
+    "esa",
+    "of",
+    "de",
+    "del",
+    "in",
+    "en",
+    "at",
+    "mero",
+    "still",
+    "usually",
+    "normally",
+    "also",
+    "tambien",
+    "si",
+    "ya",
+    "even",
+    "really",
+    "there",
+    "here",
+    "aqui",
+    "aki",
+    "alla",
+    "everything",
+    "anything",
+    "todo",
+    "todos",
+    "todas",
+    "every",
+    "all",
+    "diario",
+    "temprano",
+    "tarde",
+    "early",
+    "late",
+    "now",
+    "ahora",
+    "ahorita",
+    "orita",
+    "hoy",
+    "todavia",
+    "aun",
+    "siempre",
+    "nunca",
+    "mas",
+    "menos",
+    "more",
+    "less",
+    "dia",
+    "dias",
+    "semana",
+    "fin",
+    "weekend",
+    "weekends",
+    "santa",
+    "navidad",
+    "christmas",
+    "holiday",
+    "holidays",
+    "festivo",
+    "festivos",
+    "feriado",
+    "feriados",
+    "puente",
+    "vacaciones",
+    "no",
+    "not",
+    "nomas",
+    "solo",
+    "only",
+    "right",
+    "just",
+    "be",
+    "being",
+    "been",
+    "gonna",
+    "going",
+    "definitely",
+    "probably",
+];
+
+/// The articles before a Spanish subject.
+const ARTICLES: &[&str] = &["el", "la", "los", "las", "un", "una", "su", "sus"];
+
+/// What may stand between a Spanish verb and its subject: "¿abre TAMBIÉN el banco?".
+const ADVERBS: &[&str] = &[
+    "tambien", "todavia", "aun", "hoy", "ahorita", "ahora", "orita", "mas", "temprano", "si", "ya",
+];
+
+/// Words that end the search for a subject: prepositions and conjunctions that begin something
+/// else ("a qué hora abren PARA el canje", "do I need TO go").
+const STOP: &[&str] = &[
+    "for", "to", "on", "with", "and", "or", "before", "after", "until", "till", "from", "by", "para", "por", "a", "al",
+    "con", "y", "o", "antes", "despues", "hasta", "desde", "que", "k", "q", "if", "when", "cuando", "pa", "i", "we",
+    "yo", "me", "nosotros", "my", "mi",
+];
+
+/// Whether the message asks when some place other than the office opens or closes, naming it.
+/// `words` as `normalize` makes them; `is_moment` tells date and time words ("saturday", "8am"),
+/// which are not subjects.
+pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -> bool {
+    let others = |w: &str| !is_office(w) && !is_moment(w) && !w.bytes().all(|b| b.is_ascii_digit());
+    // The first word after `from` that is neither a linking word nor a moment: a stop ends it.
+    let subject_after = |from: usize| -> Option<&str> {
+        words
+            .get(from..)?
+            .iter()
+            .take(5)
+            .map(String::as_str)
+            .find(|w| !THROUGH.contains(w) && !is_moment(w) && !w.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|w| !STOP.contains(w))
+    };
+    words.iter().enumerate().any(|(i, w)| {
+        let w = w.as_str();
+        if OPENING_EN.contains(&w) {
+            // "what time does the bank open", "is Antara open": the words since the auxiliary.
+            let Some(aux) = (i.saturating_sub(5)..i)
+                .rev()
+                .find(|&j| AUX_EN.contains(&words[j].as_str()))
+            else {
+                return false;
+            };
+            let between = &words[aux + 1..i];
+            !between.iter().any(|b| STOP.contains(&b.as_str()))
+                && between
+                    .iter()
+                    .map(String::as_str)
+                    .any(|b| !THROUGH.contains(&b) && others(b))
+        } else if OPENING_ES.contains(&w) {
+            // "a qué hora abre EL BANCO", "cierra Antara", and "EL MUSEO abre…": a noun with its
+            // article, or a name no dictionary knows, next to the verb. "¿abren el sábado?" and
+            // "abren? salgo a las 4" name nobody.
+            let next = words
+                .get(i + 1..)
+                .unwrap_or_default()
+                .iter()
+                .map(String::as_str)
+                .find(|w| !ADVERBS.contains(w) && !is_moment(w));
+            let after = match next {
+                Some(a) if ARTICLES.contains(&a) => words
+                    .get(i + 1..)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(String::as_str)
+                    .skip_while(|w| *w != a)
+                    .nth(1)
+                    .is_some_and(|n| others(n) && !THROUGH.contains(&n)),
+                Some(n) => is_name(n) && others(n),
+                None => false,
+            };
+            let before = i >= 2
+                && ARTICLES.contains(&words[i - 2].as_str())
+                && others(&words[i - 1])
+                && !THROUGH.contains(&words[i - 1].as_str());
+            after || before
+        } else if TIMETABLE.contains(&w) && words.get(i + 1).is_some_and(|n| OF.contains(&n.as_str())) {
+            subject_after(i + 2).is_some_and(|s| others(s) && !TIMETABLE_KINDS.contains(&s))
+        } else {
+            false
+        }
+    })
+}
+
+/// What follows "horario de" without naming a place: "horario de atención", "de verano".
+const TIMETABLE_KINDS: &[&str] = &[
+    "atencion",
+    "servicio",
+    "apertura",
+    "cierre",
+    "verano",
+    "invierno",
+    "operation",
+    "operations",
+    "business",
+    "work",
+    "trabajo",
+    "oficina",
+    "oficinas",
+    "opening",
+    "service",
+    "pagos",
+    "pago",
+    "payments",
+    "citas",
+];
+
+/// A name no dictionary of everyday words knows ("Antara", "BBVA"), read with the informal k
+/// for qu and c undone, so that "kiero" is "quiero".
+fn is_name(w: &str) -> bool {
+    let known = |w: &str| frequency(w) > 0.0;
+    w.len() >= 3
+        && !known(w)
+        && !w
+            .strip_prefix('k')
+            .is_some_and(|rest| known(&format!("qu{rest}")) || known(&format!("c{rest}")))
+}
+
+/// The office by any of its names, spelled as it sounds ("ofisina", "migrasion").
+fn is_office(w: &str) -> bool {
+    OFFICE.contains(&w)
+        || DOMAIN.contains(&w)
+        || (w.len() >= 5 && {
+            let s = sounds(w);
+            DOMAIN.iter().any(|d| d.len() >= 5 && sounds(d) == s)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::matching::normalize;
+
+    fn others(text: &str) -> bool {
+        asks_others_opening(&normalize(text), crate::dates::is_date_word)
+    }
+
+    #[test]
+    fn another_place_named_in_any_form() {
+        for q in [
+            "what time does BBVA open on saturdays",
+            "what time does Antara mall close tonight?",
+            "is the bank open today?",
+            "What are the opening hours of Museo Soumaya?",
+            "a que hora cierra antara",
+            "abre el banco el sabado pa pagar la luz?",
+            "el museo abre los lunes?",
+            "horario del registro civil",
+            "a que hora cierra soumaya",
+        ] {
+            assert!(others(q), "{q}");
+        }
+    }
+
+    #[test]
+    fn the_office_by_any_name_or_none() {
+        for q in [
+            "what time does the office open",
+            "what time do you open on saturday?",
+            "is it open now?",
+            "what time does the immigration office in polanco open?",
+            "a que hora abre migracion",
+            "a que hora abren el sabado?",
+            "a que hora abren para el canje",
+            "a que hora cierra la ofisina",
+            "horario de atencion",
+            "horario del inm",
+            "hours of the immigration office",
+            "do i need to get there before it opens?",
+            "a que hora abren manana",
+            "is polanco open on sundays",
+            "opening hours",
+            "¿abren el jueves santo?",
+            "will the office be open on christmas eve?",
+            "cierran el dia de la independencia?",
+            "abren los domingos?? trabajo de lunes a sabado",
+            "el 1 de mayo abren? es dia del trabajo",
+            "abren a las 8 en punto? kiero ser la primera",
+            "cierran? keda lejos y no kiero ir en balde",
+            "me dijeron q abren a las 10, es cierto?",
+            "atienden en la manana? entro a trabajar a las 11",
+            "could I go on Good Friday, will they even be open?",
+        ] {
+            assert!(!others(q), "{q}");
+        }
+    }
+}
