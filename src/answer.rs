@@ -217,6 +217,12 @@ impl Engine {
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
         let intended = if matching::asks_office_location(words) {
             general(FactKind::Where)
+        } else if m.confidence != Confidence::Confident
+            && let Some(named) = matching::defined_term(text).and_then(|t| self.matcher.find(&t, ctx.hint).topic())
+        {
+            // "What is a canje? everyone in my group keeps saying it": the thing asked about,
+            // whatever the story around it.
+            Some(named)
         } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(words) {
             general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
         } else if m.confidence != Confidence::Confident

@@ -4,7 +4,7 @@
 //! Saturday?" ask about the office. Read from the grammar of the few ways people ask, so that
 //! any name (a mall, a bank, a museum nobody wrote down) is recognised as someone else's.
 
-use super::words::{DOMAIN, frequency, sounds};
+use super::words::{DOMAIN, frequency, normalize, sounds};
 
 /// Verbs and adjectives of opening and closing.
 const OPENING_EN: &[&str] = &["open", "opens", "close", "closes", "closed", "shut", "shuts"];
@@ -322,10 +322,67 @@ fn is_office(w: &str) -> bool {
         })
 }
 
+/// What a question asks to have explained, when it asks what a thing is: "what is a canje,
+/// everyone keeps saying it" → "canje", "¿qué es el FMM?" → "fmm", "what does NUT mean?". A
+/// short noun phrase ending its clause; a longer one ("what is the best way to get there") is
+/// a question of another kind.
+pub fn defined_term(text: &str) -> Option<String> {
+    const ASKS_EN: &[&[&str]] = &[&["what", "is"], &["what", "are"], &["whats"]];
+    const ASKS_ES: &[&[&str]] = &[
+        &["que", "es"],
+        &["q", "es"],
+        &["k", "es"],
+        &["que", "son"],
+        &["que", "significa"],
+        &["q", "significa"],
+        &["que", "quiere", "decir"],
+        &["q", "quiere", "decir"],
+    ];
+    const DETERMINERS: &[&str] = &[
+        "a", "an", "the", "this", "that", "el", "la", "los", "las", "un", "una", "eso", "ese", "esa",
+    ];
+    text.split(['?', '¿', ',', '.', '!', '¡', ';', ':', '\n'])
+        .find_map(|clause| {
+            let words = normalize(clause);
+            let rest = ASKS_EN.iter().chain(ASKS_ES).find_map(|ask| {
+                let at = words
+                    .windows(ask.len())
+                    .position(|w| w.iter().zip(*ask).all(|(a, b)| a == b))?;
+                Some(&words[at + ask.len()..])
+            });
+            // "what does NUT mean?"
+            let rest = rest.or_else(|| {
+                let does = words.windows(2).position(|w| w[0] == "what" && w[1] == "does")?;
+                let mean = words.iter().rposition(|w| w == "mean")?;
+                (mean == words.len() - 1 && mean > does + 2).then(|| &words[does + 2..mean])
+            })?;
+            let term: Vec<&str> = rest
+                .iter()
+                .map(String::as_str)
+                .skip_while(|w| DETERMINERS.contains(w))
+                .collect();
+            (1..=3).contains(&term.len()).then(|| term.join(" "))
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::matching::normalize;
+
+    #[test]
+    fn a_thing_asked_to_be_explained() {
+        for (q, term) in [
+            ("what is a canje? my coworkers keep talking about it", Some("canje")),
+            ("¿Qué es el FMM?", Some("fmm")),
+            ("oye y q es la regularizacion", Some("regularizacion")),
+            ("what does NUT mean?", Some("nut")),
+            ("What is the best way to get there from Roma Norte?", None),
+            ("where is the office", None),
+        ] {
+            assert_eq!(defined_term(q).as_deref(), term, "{q}");
+        }
+    }
 
     fn others(text: &str) -> bool {
         asks_others_opening(&normalize(text), crate::dates::is_date_word)

@@ -484,3 +484,17 @@ fn another_place_s_opening_hours_are_not_the_office_s() {
         assert_eq!(topic_of(&a), Some("hours"), "{q}: {text}");
     }
 }
+
+#[test]
+fn what_a_thing_is_is_answered_whatever_the_story_around_it() {
+    for (q, topic) in [
+        ("what is a canje? my coworkers keep bringing it up", "canje"),
+        (
+            "oye q es la regularizacion? mi vecina no para de hablar de eso",
+            "regularization",
+        ),
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some(topic), "{q}: {text}");
+    }
+}
