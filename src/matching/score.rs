@@ -64,6 +64,10 @@ const FOREIGN_GAP: f32 = 0.2;
 /// A referral that explains this much more than any topic wins though not confident ("where do
 /// I get the US visa for my trip to Texas?": a trip and Texas are words of no list).
 const CLEAR_LEAD: f32 = 0.2;
+/// A referral named by one of its phrases ("pasaporte mexicano", "registro civil") wins when it is
+/// confident and within this much of the best topic: the topic's words are then often the
+/// referral's business too ("the photo for the Mexican passport").
+const NAMED_GAP: f32 = 0.05;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
 
@@ -301,7 +305,8 @@ impl Matcher {
                 let better = c >= CONFIDENT && (c > topic_conf || (c >= topic_conf && raw > topic_raw));
                 let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
                 let clearly = c >= FOREIGN_SUBJECT && c >= topic_conf + CLEAR_LEAD;
-                (better || own_subject || clearly) && (raw >= MIN_RAW || bonus[d] > 0.0)
+                let named = bonus[d] > 0.0 && c >= CONFIDENT && c >= topic_conf - NAMED_GAP;
+                (better || own_subject || clearly || named) && (raw >= MIN_RAW || bonus[d] > 0.0)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
             .map(|(d, score, _)| Scored {

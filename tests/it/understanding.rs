@@ -58,6 +58,11 @@ fn other_institutions_are_named_not_confused_with_this_office() {
             "where do I apply for an american visa for my holiday in florida?",
             "us_embassy",
         ),
+        // Named by its phrase, though the office's photos explain the rest as well.
+        (
+            "de que tamaño es la foto para el pasaporte mexicano?",
+            "mexican_passport",
+        ),
     ] {
         let (a, text) = one(q);
         assert_eq!(a.topic(), None, "{q}");
@@ -72,6 +77,10 @@ fn other_institutions_are_named_not_confused_with_this_office() {
     assert_eq!(
         topic_of(&one("how much is the card replacement?").0),
         Some("card_replacement")
+    );
+    assert_eq!(
+        topic_of(&one("what size are the photos for the canje?").0),
+        Some("photos")
     );
 }
 
