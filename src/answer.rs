@@ -386,6 +386,15 @@ const OPENING_WORDS: &[&str] = &[
     "cierra", "horario", "trabajan", "laboran", "servicio", "habil", "inhabil", "festivo", "holiday",
 ];
 
+/// Words of opening that also say other things ("how does it work", "waited 3 hours"): in a
+/// story they do not make it a question about opening.
+const PASSING_OPENING_WORDS: &[&str] = &[
+    "work", "working", "hours", "servicio", "atencion", "trabajan", "laboran",
+];
+
+/// Words past which a message is a story: a moment in it is told, not asked about.
+const LONG_MESSAGE: usize = 15;
+
 /// Words of going to the office: with a time of day ("can I come in the evening?") the question
 /// is whether it is open then.
 const VISIT_WORDS: &[&str] = &[
@@ -462,6 +471,17 @@ impl Engine {
         let carried = topic.is_none() || answer.matched.topic() != topic;
         let says_going = words.iter().any(|w| VISIT_WORDS.contains(&w.as_str()));
         let says_visit = time_of_day && topic.is_some_and(|t| self.kb.topics[t].checklist.is_empty()) && says_going;
+        // A long message whose own words name another subject ("…how does the residency work for
+        // 2-3 years?", "can I pay by card? my appointment is tomorrow morning") mentions a moment
+        // in passing.
+        // "Will the office be open that day?" is asked even in a long message.
+        let in_passing = !carried && words.len() > LONG_MESSAGE;
+        let says_opening = says_opening
+            && (!in_passing
+                || words
+                    .iter()
+                    .any(|w| !PASSING_OPENING_WORDS.contains(&w.as_str()) && OPENING_WORDS.contains(&w.as_str())));
+        let says_visit = says_visit && !in_passing;
         let target = if opening(topic) {
             topic
         } else if says_opening || says_visit || (no_subject && carried && (answer.fact.is_none() || says_going)) {

@@ -161,6 +161,10 @@ pub(super) fn calendar_date(toks: &[String], today: NaiveDate, english: bool) ->
     if nums.len() != parts.len() || !(2..=3).contains(&nums.len()) {
         return None;
     }
+    // "2-3 years", "4-5 días": a range of a length, not a date.
+    if sep == '-' && nums.len() == 2 && is_length_word(t(1)) {
+        return None;
+    }
     if parts[0].len() == 4 && nums.len() == 3 {
         return NaiveDate::from_ymd_opt(nums[0] as i32, nums[1], nums[2]).map(|d| (1, d));
     }
@@ -227,6 +231,31 @@ pub(super) fn lone_day(toks: &[String], i: usize) -> Option<u32> {
     None
 }
 
+/// Units of a length of time, which a number range before them counts.
+fn is_length_word(w: &str) -> bool {
+    matches!(
+        w,
+        "years"
+            | "year"
+            | "yrs"
+            | "months"
+            | "month"
+            | "weeks"
+            | "days"
+            | "hours"
+            | "hrs"
+            | "mins"
+            | "minutes"
+            | "anos"
+            | "ano"
+            | "meses"
+            | "semanas"
+            | "dias"
+            | "horas"
+            | "minutos"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use crate::dates::read;
@@ -252,6 +281,10 @@ mod tests {
     #[test]
     fn calendar_dates() {
         assert_eq!(date("el 12 de diciembre"), Some(d(2026, 12, 12)));
+        assert_eq!(date("el 4-5"), Some(d(2027, 5, 4)));
+        // A range of a length is no date.
+        assert_eq!(date("I want to stay 2-3 years"), None);
+        assert_eq!(date("me tardo 4-5 dias"), None);
         assert_eq!(date("december 12th"), Some(d(2026, 12, 12)));
         assert_eq!(date("dec 12"), Some(d(2026, 12, 12)));
         assert_eq!(date("the 3rd of january"), Some(d(2027, 1, 3)));

@@ -507,3 +507,28 @@ fn what_a_thing_is_is_answered_whatever_the_story_around_it() {
         assert_eq!(topic_of(&a), Some(topic), "{q}: {text}");
     }
 }
+
+#[test]
+fn a_moment_told_in_a_long_message_about_something_else_is_not_an_opening_question() {
+    for (q, topic) in [
+        (
+            "I'm a teacher from Ohio and I keep reading different things online, so step by step, how does the permanent residency work for someone who has lived here 4-5 years?",
+            "permanent_residency",
+        ),
+        (
+            "Can I pay the fee with my card at the window or do I need to go to a bank first? my appointment is tomorrow morning",
+            "fees",
+        ),
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some(topic), "{q}: {text}");
+        // The moment may be remembered for a later "will it be open then?", but it is not
+        // answered as an opening question now.
+        assert!(!text.contains("open") && !text.contains("closed"), "{q}: {text}");
+    }
+    // Asked outright, opening is still the question, however long the message.
+    let (a, text) = one(
+        "mi cita para la renovacion de mi tarjeta temporal es el 16 de septiembre, van a estar abiertos ese dia o no?",
+    );
+    assert_eq!(topic_of(&a), Some("holidays"), "{text}");
+}
