@@ -217,6 +217,10 @@ impl Engine {
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
         let intended = if matching::asks_office_location(words) {
             general(FactKind::Where)
+        } else if matching::asks_when_to_arrive(words) {
+            // "My appointment is at 10:30, what time should I get there?": a little early, as
+            // the day of the visit says; the hours would only say the office is open then.
+            self.kb.topic_index("on_the_day")
         } else if m.confidence != Confidence::Confident
             && let Some(named) = matching::defined_term(text).and_then(|t| self.matcher.find(&t, ctx.hint).topic())
         {
@@ -437,7 +441,8 @@ impl Engine {
         }
         let words = matching::normalize(text);
         // "Is BBVA open on Saturday?" is about BBVA: the office's verdict for Saturday is not.
-        if matching::asks_others_opening(&words, dates::is_date_word) {
+        // "My appointment is at 10:30, when should I arrive?": the time is the appointment's.
+        if matching::asks_others_opening(&words, dates::is_date_word) || matching::asks_when_to_arrive(&words) {
             return answer;
         }
         let tz = self.calendar.time_zone();
@@ -500,14 +505,21 @@ impl Engine {
         };
         // A day the office is closed for a holiday is answered by the holidays topic, with the
         // verdict first: the question is really about the closure. A time on any other day ("y el
-        // martes a las 2?" after a holiday, "me dijeron que cierran a la 1") asks for the hours.
+        // martes a las 2?" after a holiday, "me dijeron que cierran a la 1"), or any other day
+        // named without a date and carried from the conversation ("ok, Tuesday then?"), asks for
+        // the hours.
         let holidays = self.kb.topic_index("holidays");
         let hours = self.kb.topic_index("hours");
         let one_day = moment.days == 1;
+        // "and Dec 24?" after a holiday asks whether that date is one too; "ok, Tuesday then?"
+        // when to go instead.
+        let no_date = !words
+            .iter()
+            .any(|w| dates::is_calendar_word(w) || w.bytes().all(|b| b.is_ascii_digit()));
         let closure = self.calendar.closure_on(moment.date).is_some();
         let target = target.map(|t| match (holidays, hours) {
             (Some(h), _) if closure && one_day => h,
-            (Some(h), Some(o)) if t == h && !closure && one_day && time_of_day => o,
+            (Some(h), Some(o)) if t == h && !closure && one_day && (time_of_day || (carried && no_date)) => o,
             _ => t,
         });
         match target {

@@ -19,6 +19,13 @@ const CLOSE: f32 = 0.1;
 const MIN_WORDS: usize = 2;
 /// Words (all of them) that make a message a whole question rather than a keyword.
 const LONG: usize = 4;
+/// Content words past which a weak best whose own example is the nearest of all is meant: a
+/// long message ("my card went through the washing machine, can I get a new one?") spreads its
+/// weight over story words, but its likeness to one topic's example questions still tells. In
+/// shorter messages a like example is too often a word or two in common ("hours of the SAT").
+const MANY_WORDS: usize = 5;
+/// How like (Jaccard) the nearest example must be for that.
+const LIKE: f32 = 0.25;
 
 /// Each topic's example questions as sets of content-word stems, made on the first dead heat:
 /// loading stays fast, and most messages never need them.
@@ -48,6 +55,10 @@ impl Examples {
     /// `words` are the message's as `normalize` makes them.
     pub fn settle(&self, kb: &Knowledge, matcher: &Matcher, text: &str, words: &[String], m: Match) -> Match {
         let Some(best) = m.best else { return m };
+        // A dead heat is settled below; a weak best alone may be confirmed.
+        if m.confidence == Confidence::Weak && m.tied == 0 && m.referral.is_none() {
+            return self.confirmed(kb, matcher, text, m, best);
+        }
         // A dead heat, or a confident best with runner-ups close behind it ("do they take the
         // photo there or do I bring my own?" fits what to bring nearly as well as the photos).
         let candidates = if m.tied > 0 {
@@ -98,6 +109,34 @@ impl Examples {
             confidence: Confidence::Confident,
             best: Some(chosen),
             runner_ups,
+            tied: 0,
+            ..m
+        }
+    }
+}
+
+impl Examples {
+    /// A weak match made confident when the message is long and the nearest of all example
+    /// questions is clearly its best topic's; otherwise the match as it was.
+    fn confirmed(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match, best: Scored) -> Match {
+        let question = stems(matcher, text);
+        if question.len() < MANY_WORDS {
+            return m;
+        }
+        let mut near: Vec<(f32, usize)> = self
+            .keys(kb, matcher)
+            .iter()
+            .enumerate()
+            .map(|(t, examples)| (examples.iter().map(|e| jaccard(&question, e)).fold(0.0f32, f32::max), t))
+            .collect();
+        near.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let (nearest, topic) = near[0];
+        let next = near.get(1).map_or(0.0, |n| n.0);
+        if topic != best.topic || nearest < LIKE || nearest - next < MARGIN {
+            return m;
+        }
+        Match {
+            confidence: Confidence::Confident,
             tied: 0,
             ..m
         }

@@ -265,13 +265,28 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
                 Some(n) => is_name(n) && others(n),
                 None => false,
             };
+            // "el museo de la ciudad abre" is the museum's; "el día de la Revolución abren" a
+            // day's, whose noun is the subject.
+            let head = match i.checked_sub(3).map(|j| words[j].as_str()) {
+                Some("de" | "del") => i.checked_sub(4).map(|j| words[j].as_str()),
+                _ => None,
+            };
             let before = i >= 2
                 && ARTICLES.contains(&words[i - 2].as_str())
                 && others(&words[i - 1])
-                && !THROUGH.contains(&words[i - 1].as_str());
+                && !THROUGH.contains(&words[i - 1].as_str())
+                && head.is_none_or(|h| others(h) && !THROUGH.contains(&h));
             after || before
         } else if TIMETABLE.contains(&w) && words.get(i + 1).is_some_and(|n| OF.contains(&n.as_str())) {
             subject_after(i + 2).is_some_and(|s| others(s) && !TIMETABLE_KINDS.contains(&s))
+        } else if TIMETABLE.contains(&w) {
+            // "Antara mall's opening hours", "Soumaya hours": a name before the hours.
+            words[i.saturating_sub(3)..i]
+                .iter()
+                .rev()
+                .map(String::as_str)
+                .take_while(|b| !STOP.contains(b) && !is_office(b))
+                .any(|b| is_name(b) && others(b))
         } else {
             false
         }
@@ -365,10 +380,87 @@ pub fn defined_term(text: &str) -> Option<String> {
         })
 }
 
+/// Whether a message asks what time to arrive for an appointment it names: "I have an
+/// appointment at 10:30, what time should I get there?", "tengo cita a las 11, ¿a qué hora
+/// llego?". That is the day of the visit (come a little early), not the opening hours.
+pub fn asks_when_to_arrive(words: &[String]) -> bool {
+    const APPOINTMENT: &[&str] = &["appointment", "appt", "appointments", "cita", "citas"];
+    const WHEN_EN: &[&[&str]] = &[&["what", "time"], &["when"], &["how", "early"]];
+    const ARRIVE_EN: &[&[&str]] = &[
+        &["arrive"],
+        &["get", "there"],
+        &["be", "there"],
+        &["show", "up"],
+        &["come"],
+        &["go"],
+    ];
+    const WHEN_ES: &[&[&str]] = &[
+        &["a", "que", "hora"],
+        &["a", "q", "hora"],
+        &["a", "k", "hora"],
+        &["cuando"],
+    ];
+    const ARRIVE_ES: &[&[&str]] = &[
+        &["llego"],
+        &["llegar"],
+        &["llegamos"],
+        &["presento"],
+        &["presentarme"],
+        &["estar", "ahi"],
+        &["voy"],
+    ];
+    let at = |phrase: &[&str], from: usize| {
+        words
+            .get(from..)
+            .unwrap_or_default()
+            .windows(phrase.len())
+            .position(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+            .map(|p| p + from)
+    };
+    // The asking words, then within a few words the arriving ones: "what time should I
+    // actually arrive", "a qué hora debo llegar".
+    let asks = |whens: &[&[&str]], arrives: &[&[&str]]| {
+        whens.iter().any(|when| {
+            at(when, 0).is_some_and(|w| {
+                let from = w + when.len();
+                arrives.iter().any(|a| at(a, from).is_some_and(|p| p - from <= 4))
+            })
+        })
+    };
+    // "si no tengo cita", "without an appointment": the queue, not an appointment's time.
+    const NOT: &[&str] = &["no", "sin", "without", "not", "dont", "don", "t"];
+    let has_appointment = words.iter().enumerate().any(|(i, w)| {
+        APPOINTMENT.contains(&w.as_str()) && !words[i.saturating_sub(3)..i].iter().any(|b| NOT.contains(&b.as_str()))
+    });
+    has_appointment && (asks(WHEN_EN, ARRIVE_EN) || asks(WHEN_ES, ARRIVE_ES))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::matching::normalize;
+
+    #[test]
+    fn when_to_arrive_for_an_appointment() {
+        for q in [
+            "my appointment is at 10:30, what time should I actually arrive?",
+            "what time should I be there for a 9 am appointment",
+            "tengo cita el jueves a las 12, a que hora llego?",
+            "a q hora debo llegar a mi cita",
+        ] {
+            assert!(asks_when_to_arrive(&normalize(q)), "{q}");
+        }
+        for q in [
+            "what time should I arrive",
+            "what time does the office open? my appointment is at 10",
+            "a que hora abren? tengo cita",
+            "can I change my appointment time",
+            "a que hora llego si no tengo cita",
+            "what time should I get there if I don't have an appointment",
+        ] {
+            assert!(!asks_when_to_arrive(&normalize(q)), "{q}");
+        }
+    }
 
     #[test]
     fn a_thing_asked_to_be_explained() {
@@ -398,8 +490,11 @@ mod tests {
             "a que hora cierra antara",
             "abre el banco el sabado pa pagar la luz?",
             "el museo abre los lunes?",
+            "la tienda de la esquina abre los domingos?",
             "horario del registro civil",
             "a que hora cierra soumaya",
+            "What are Antara mall's opening hours?",
+            "soumaya hours on sunday",
         ] {
             assert!(others(q), "{q}");
         }
@@ -426,6 +521,7 @@ mod tests {
             "¿abren el jueves santo?",
             "will the office be open on christmas eve?",
             "cierran el dia de la independencia?",
+            "el dia de la revolucion abren?",
             "abren los domingos?? trabajo de lunes a sabado",
             "el 1 de mayo abren? es dia del trabajo",
             "abren a las 8 en punto? kiero ser la primera",

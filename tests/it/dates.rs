@@ -217,3 +217,28 @@ fn a_date_never_sinks_a_match() {
     let topic = a.topic().map(|t| e.topic_id(t));
     assert!(topic.is_some() && topic != Some("hours"), "{topic:?}");
 }
+
+#[test]
+fn after_a_holiday_an_ordinary_weekday_asks_for_the_hours_and_a_date_whether_it_is_one_too() {
+    let e = engine();
+    // Sunday 15 Nov 2026; Monday 16 Nov is the Revolution Day holiday.
+    let sunday = DateTime::parse_from_rfc3339("2026-11-15T11:00:00-06:00")
+        .unwrap()
+        .with_timezone(&Utc);
+    let ask = |q: &str, memory: Memory| {
+        let a = e.answer(q, &Context::new(None, sunday).with_memory(memory));
+        let id = a.topic().map(|t| e.topic_id(t).to_string());
+        (
+            id,
+            render::answer(&e, &a, sunday, Format::Plain),
+            a.remember(memory, sunday),
+        )
+    };
+    let (id, text, memory) = ask("are you open tomorrow?", Memory::default());
+    assert_eq!(id.as_deref(), Some("holidays"), "{text}");
+    let (id, text, _) = ask("ugh ok, tuesday then?", memory);
+    assert_eq!(id.as_deref(), Some("hours"), "{text}");
+    assert!(text.starts_with("Tuesday 17 Nov: open"), "{text}");
+    let (id, text, _) = ask("and dec 24?", memory);
+    assert_eq!(id.as_deref(), Some("holidays"), "{text}");
+}

@@ -217,6 +217,20 @@ fn blind_questions_stay_above_their_floors() {
             r.overall.rejection()
         );
     }
+    // Blind set 6, both halves: first run 89.4% in scope, 91.3% rejected.
+    for (half, in_scope, rejected) in [("questions", 0.92, 0.91), ("holdout", 0.88, 0.86)] {
+        let r = measure(&format!("tests/data/blind6/{half}.tsv"));
+        assert!(
+            r.overall.accuracy() >= in_scope,
+            "blind6 {half}: in scope {:.3}",
+            r.overall.accuracy()
+        );
+        assert!(
+            r.overall.rejection() >= rejected,
+            "blind6 {half}: rejected {:.3}",
+            r.overall.rejection()
+        );
+    }
     let r = measure("../shared/eval/questions-2.tsv");
     assert!(r.overall.accuracy() >= 0.90, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.90, "rejected {:.3}", r.overall.rejection());
@@ -326,11 +340,13 @@ fn another_institution_with_an_opening_question_is_referred() {
 #[test]
 fn blind_conversations_stay_above_their_floor() {
     // First run of blind set 3's conversations, before any tuning: 80.3% of turns.
-    // Blind set 5's, both halves together: first run 85.0% of turns.
+    // Blind set 5's, both halves together: first run 85.0% of turns; blind set 6's 90.2%.
     for (file, floor) in [
         ("blind3/conversations.jsonl", 0.90),
         ("blind5/conversations.jsonl", 0.90),
         ("blind5/holdout.jsonl", 0.90),
+        ("blind6/conversations.jsonl", 0.94),
+        ("blind6/holdout.jsonl", 0.90),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
         let text = std::fs::read_to_string(path).unwrap();
@@ -531,4 +547,31 @@ fn a_moment_told_in_a_long_message_about_something_else_is_not_an_opening_questi
         "mi cita para la renovacion de mi tarjeta temporal es el 16 de septiembre, van a estar abiertos ese dia o no?",
     );
     assert_eq!(topic_of(&a), Some("holidays"), "{text}");
+}
+
+#[test]
+fn when_to_arrive_for_an_appointment_is_the_day_of_the_visit() {
+    for q in [
+        "my appointment is on thursday at 12:15, what time should I get there?",
+        "tengo cita el lunes a las 10, a que hora me presento?",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some("on_the_day"), "{q}: {text}");
+        assert!(text.contains("10 min"), "{q}: {text}");
+    }
+}
+
+#[test]
+fn a_long_message_like_one_example_above_all_is_answered_by_its_topic() {
+    // Spread over story words, the telling words alone are weak; the example questions of one
+    // topic are clearly the nearest.
+    let q = "the lamination on my card started peeling and the picture is fading badly, will they reissue it for me?";
+    let m = engine().matcher.find(q, None);
+    assert_eq!(
+        m.confidence,
+        inm_bot::matching::Confidence::Weak,
+        "{q}: confident on words alone now; pick another"
+    );
+    let (a, text) = one(q);
+    assert_eq!(topic_of(&a), Some("card_replacement"), "{q}: {text}");
 }
