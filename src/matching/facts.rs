@@ -115,6 +115,23 @@ const PHRASES: &[(FactKind, &[&str])] = &[
     (FactKind::Duration, &["cuanto", "tiempo", "tarda"]),
 ];
 
+/// When a price applies, not what it is for: "¿cuánto cuestan los trámites ESTE AÑO?" names no
+/// procedure, though a residency is granted for years ("for 2 years" still names it).
+const PERIODS: &[&str] = &[
+    "this",
+    "year",
+    "month",
+    "ano",
+    "este",
+    "mes",
+    "now",
+    "ahora",
+    "actual",
+    "currently",
+    "today",
+    "hoy",
+];
+
 /// Where a word sequence starts in a message's words.
 fn position(words: &[String], phrase: &[&str]) -> Option<usize> {
     words
@@ -266,7 +283,10 @@ impl Matcher {
             .enumerate()
             .filter(|(i, w)| {
                 let w = w.as_str();
-                !at.contains(i) && !ELLIPTIC.contains(&w) && !WORDS.iter().any(|(_, l)| l.contains(&w))
+                !at.contains(i)
+                    && !ELLIPTIC.contains(&w)
+                    && !WORDS.iter().any(|(_, l)| l.contains(&w))
+                    && !PERIODS.contains(&w)
             })
             .map(|(_, w)| w.as_str())
             .collect();

@@ -63,6 +63,12 @@ fn other_institutions_are_named_not_confused_with_this_office() {
             "de que tamaño es la foto para el pasaporte mexicano?",
             "mexican_passport",
         ),
+        // A car is the parking's word, but buying one is no business of this office.
+        (
+            "I'd like to buy a second-hand car, who do I talk to?",
+            "driving_licence",
+        ),
+        ("quiero comprar un carro usado, con quien voy?", "driving_licence"),
     ] {
         let (a, text) = one(q);
         assert_eq!(a.topic(), None, "{q}");
