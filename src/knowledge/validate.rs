@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use chrono::{NaiveDate, NaiveTime, Weekday};
+use rustc_hash::FxHashMap;
 
 use super::Problem;
 use super::schema::{
@@ -278,6 +279,20 @@ fn fold_example(s: &str) -> String {
     let mut out = String::with_capacity(lower.len());
     let mut gap = false;
     for c in lower.chars() {
+        // ASCII decomposes to itself and holds no combining mark: most characters skip the
+        // decomposition tables.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(' ');
+                }
+                gap = false;
+                out.push(c);
+            } else {
+                gap = true;
+            }
+            continue;
+        }
         // Each character decomposed on its own: decomposing the whole text would also reorder
         // the combining marks, which are dropped.
         decompose_canonical(c, |c| {
@@ -315,7 +330,8 @@ fn fact_key(kind: FactKind) -> &'static str {
 /// An example question in two topics tells the matcher both at once: it is flagged where it
 /// appears the second time, naming the first.
 fn check_examples(topics: &[Located<'_>], problems: &mut Vec<Problem>) {
-    let mut first: BTreeMap<String, &str> = BTreeMap::new();
+    // Only looked up, never walked: a hash map, in which a lookup costs one string comparison.
+    let mut first: FxHashMap<String, &str> = FxHashMap::default();
     for &(src, i, t) in topics {
         for lang in Lang::ALL {
             for (k, example) in t.examples.get(lang).iter().enumerate() {

@@ -99,9 +99,10 @@ struct Seen {
     long: bool,
     /// Already given to `Typos::add` for this language.
     in_typos: bool,
-    /// A date word ("thursday", "tomorrow"): never a referral's subject. Left false for a
-    /// stop or domain word, which has no term either way.
-    date: bool,
+    /// A date word ("thursday", "tomorrow"): never a referral's subject. Asked only once a
+    /// referral uses the word (`None` until then): most words are only in topics, where it does
+    /// not matter, and asking was a tenth of the cost of indexing.
+    date: Option<bool>,
 }
 
 /// The words of one language read so far while indexing, each once.
@@ -151,8 +152,8 @@ impl Matcher {
                                 // Referrals come after the topics: a date word first seen in
                                 // one is in no topic, and stays out of the vocabulary (below).
                                 let skipped = stop.contains(word) || DOMAIN.contains(&word);
-                                let date = !skipped && crate::dates::is_date_word(word);
-                                let term = if skipped || (date && ti >= n_topics) {
+                                let date = (ti >= n_topics && !skipped).then(|| crate::dates::is_date_word(word));
+                                let term = if skipped || date == Some(true) {
                                     None
                                 } else {
                                     if lang == Lang::Es {
@@ -185,7 +186,7 @@ impl Matcher {
                         let Some(id) = seen.term else { return };
                         // A referral's subject is never a moment: "and on Thursday?" after the
                         // hours is not the weather's, though its examples ask about Thursday.
-                        if ti >= n_topics && seen.date {
+                        if ti >= n_topics && *seen.date.get_or_insert_with(|| crate::dates::is_date_word(word)) {
                             return;
                         }
                         // Documents are read in order, so this one's entry, if any, is the last.
