@@ -585,7 +585,35 @@ pub(super) fn for_each_word(text: &str, f: impl FnMut(&str)) {
         count: 0,
         f,
     };
-    for c in text.chars().take(MAX_CHARS) {
+    let bytes = text.as_bytes();
+    // Where reading is, in bytes and in characters (only the first `MAX_CHARS` are read).
+    let (mut at, mut read) = (0, 0);
+    while at < bytes.len() && read < MAX_CHARS {
+        // A word of lower-case ASCII letters and digits that ends where an ASCII separator does
+        // (or reading does) is already normalised: it is handed on as a slice of the text, not
+        // copied a character at a time. Most words of the knowledge base are such words.
+        if words.cur.is_empty() {
+            let run = bytes[at..]
+                .iter()
+                .take(MAX_CHARS - read)
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+                .count();
+            let end = at + run;
+            let ends = read + run == MAX_CHARS
+                || bytes
+                    .get(end)
+                    .is_none_or(|&b| b.is_ascii() && !b.is_ascii_alphanumeric() && b != b'\'');
+            if run > 0 && ends {
+                words.emit(&text[at..end]);
+                (at, read) = (end, read + run);
+                if words.full() {
+                    return;
+                }
+                continue;
+            }
+        }
+        let c = text[at..].chars().next().expect("within the text");
+        (at, read) = (at + c.len_utf8(), read + 1);
         if c.is_ascii() {
             words.take(c.to_ascii_lowercase());
         } else {
@@ -640,7 +668,16 @@ impl<F: FnMut(&str)> Splitter<F> {
         if self.cur.is_empty() || self.full() {
             return;
         }
-        match expansion(&self.cur) {
+        let cur = std::mem::take(&mut self.cur);
+        self.emit(&cur);
+        // The buffer is kept for the next word.
+        self.cur = cur;
+        self.cur.clear();
+    }
+
+    /// Hands on a whole word, spelled out when it is shorthand.
+    fn emit(&mut self, word: &str) {
+        match expansion(word) {
             Some(full) => {
                 for w in full.iter().take(MAX_TOKENS - self.count) {
                     (self.f)(w);
@@ -648,11 +685,10 @@ impl<F: FnMut(&str)> Splitter<F> {
                 }
             }
             None => {
-                (self.f)(&self.cur);
+                (self.f)(word);
                 self.count += 1;
             }
         }
-        self.cur.clear();
     }
 }
 
@@ -712,6 +748,10 @@ mod tests {
             "a ".repeat(100),
             "whats ".repeat(30),
             "x".repeat(700),
+            // Words handed on whole, and cut where reading stops (600 characters).
+            format!("{}defgh ijk", "abc ".repeat(149)),
+            format!("{}Defgh", "abc ".repeat(149)),
+            "don't stop q ".repeat(70),
             "año\u{0345}\u{0301} ñ\u{0303}\u{0323}".to_string(),
         ];
         let kb = crate::knowledge::load_embedded().unwrap();
