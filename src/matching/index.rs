@@ -29,7 +29,7 @@ fn fields(t: &Topic, lang: Lang) -> Vec<(Cow<'_, str>, f32)> {
     let mut v = vec![(Cow::from(t.title.get(lang)), W_TITLE)];
     v.extend(t.keywords.get(lang).iter().map(|k| (Cow::from(k), W_KEYWORD)));
     v.extend(t.phrases.get(lang).iter().map(|p| (Cow::from(p), W_KEYWORD)));
-    v.push((Cow::from(strip_placeholders(t.answer.get(lang))), W_ANSWER));
+    v.push((strip_placeholders(t.answer.get(lang)), W_ANSWER));
     v.extend(t.checklist.iter().map(|i| (Cow::from(i.text(lang)), W_ANSWER)));
     v.extend(t.examples.get(lang).iter().map(|e| (Cow::from(e), W_EXAMPLE)));
     v
@@ -63,7 +63,11 @@ fn docs(kb: &Knowledge) -> Vec<Doc<'_>> {
     topics.chain(referrals).collect()
 }
 
-fn strip_placeholders(s: &str) -> String {
+fn strip_placeholders(s: &str) -> Cow<'_, str> {
+    // Most answers have no placeholder: they are read where they are, not copied.
+    if !s.contains('{') {
+        return Cow::Borrowed(s);
+    }
     let mut out = String::with_capacity(s.len());
     let mut in_ph = false;
     for c in s.chars() {
@@ -74,7 +78,7 @@ fn strip_placeholders(s: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Everything the matcher indexes for each topic and language, joined, for comparing with other
@@ -105,6 +109,27 @@ struct Seen {
     date: Option<bool>,
 }
 
+/// Short strings one after another in one buffer, each found by its index: thousands of stems
+/// with one allocation rather than one each.
+#[derive(Default)]
+struct Arena {
+    text: String,
+    /// Where each string ends in `text`.
+    ends: Vec<u32>,
+}
+
+impl Arena {
+    fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len() as u32);
+    }
+
+    fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        &self.text[start..self.ends[i] as usize]
+    }
+}
+
 /// The words of one language read so far while indexing, each once.
 #[derive(Default)]
 struct Read {
@@ -127,7 +152,7 @@ impl Matcher {
         // Per term, the best weight it has in each topic.
         let mut weights: Vec<Vec<(u16, f32)>> = Vec::new();
         // Per term, its stem: a phrase's words were all read before, so few need stemming again.
-        let mut stems: Vec<String> = Vec::new();
+        let mut stems = Arena::default();
         let mut typos = Typos::default();
         let mut read: [Read; 2] = Default::default();
         // The knowledge base's Spanish words (stop words aside), each once, in the order first seen.
@@ -165,7 +190,7 @@ impl Matcher {
                                         None => {
                                             let id = weights.len() as u32;
                                             weights.push(Vec::new());
-                                            stems.push(stem.clone().into_owned());
+                                            stems.push(&stem);
                                             terms.insert(stem.into_owned(), id);
                                             id
                                         }
@@ -216,7 +241,7 @@ impl Matcher {
                             Some(&id) => id,
                             None => {
                                 let stem = match read.ids.get(w).and_then(|&si| read.seen[si as usize].term) {
-                                    Some(term) => Cow::from(stems[term as usize].as_str()),
+                                    Some(term) => Cow::from(stems.get(term as usize)),
                                     None => super::words::stem(stemmer, w),
                                 };
                                 let id = match vocab.get(&*stem) {

@@ -523,43 +523,44 @@ const FILLERS: &[&str] = &[
 /// ("ofisina", "migrasion", "keda", "nesesito", "bisa"): c before e/i, s and z sound alike; c, qu
 /// and k; ll and y; b and v; h is silent; doubled letters count once.
 pub(super) fn sounds(word: &str) -> String {
-    let chars: Vec<char> = word.chars().collect();
     let mut out = String::with_capacity(word.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
+    // The letters still to read; a letter read with the one before it is skipped by `next`.
+    let mut rest = word.chars();
+    let mut first = true;
+    while let Some(c) = rest.next() {
+        let mut ahead = rest.clone();
+        let (next, after) = (ahead.next(), ahead.next());
         let front = matches!(next, Some('e' | 'i'));
         let mapped = match c {
             'c' if next == Some('h') => {
-                i += 1;
+                rest.next();
                 'C'
             }
             'c' if front => 's',
             'c' => 'k',
-            'q' if next == Some('u') && matches!(chars.get(i + 2), Some('e' | 'i')) => {
-                i += 1;
+            'q' if next == Some('u') && matches!(after, Some('e' | 'i')) => {
+                rest.next();
                 'k'
             }
             'q' => 'k',
             'z' => 's',
             'v' => 'b',
             'h' => {
-                i += 1;
+                first = false;
                 continue;
             }
             'l' if next == Some('l') => {
-                i += 1;
+                rest.next();
                 'y'
             }
             'g' if front => 'j',
-            'y' if next.is_none() && i > 0 => 'i',
+            'y' if next.is_none() && !first => 'i',
             other => other,
         };
+        first = false;
         if !out.ends_with(mapped) || !mapped.is_alphabetic() {
             out.push(mapped);
         }
-        i += 1;
     }
     out
 }
@@ -766,7 +767,56 @@ mod tests {
         }
     }
 
+    /// `sounds` as first written, over a vector of the word's characters: what the one above
+    /// must equal.
+    fn sounds_by_index(word: &str) -> String {
+        let chars: Vec<char> = word.chars().collect();
+        let mut out = String::with_capacity(word.len());
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            let next = chars.get(i + 1).copied();
+            let front = matches!(next, Some('e' | 'i'));
+            let mapped = match c {
+                'c' if next == Some('h') => {
+                    i += 1;
+                    'C'
+                }
+                'c' if front => 's',
+                'c' => 'k',
+                'q' if next == Some('u') && matches!(chars.get(i + 2), Some('e' | 'i')) => {
+                    i += 1;
+                    'k'
+                }
+                'q' => 'k',
+                'z' => 's',
+                'v' => 'b',
+                'h' => {
+                    i += 1;
+                    continue;
+                }
+                'l' if next == Some('l') => {
+                    i += 1;
+                    'y'
+                }
+                'g' if front => 'j',
+                'y' if next.is_none() && i > 0 => 'i',
+                other => other,
+            };
+            if !out.ends_with(mapped) || !mapped.is_alphabetic() {
+                out.push(mapped);
+            }
+            i += 1;
+        }
+        out
+    }
+
     proptest::proptest! {
+        #[test]
+        fn sounds_reads_like_by_index(w in "[a-zA-Zñáéíóúü chqulgyvzke]{0,14}") {
+            proptest::prop_assert_eq!(sounds(&w), sounds_by_index(&w));
+        }
+
         #[test]
         fn normalize_reads_like_the_whole_stream_for_any_text(t in "\\PC{0,80}") {
             proptest::prop_assert_eq!(normalize(&t), normalize_by_stream(&t));
