@@ -187,12 +187,40 @@ impl Engine {
     /// A dead heat between topics, settled by the nearest example question when one is; then
     /// what the question plainly asks, whatever its other words say.
     fn settled(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
-        self.by_intent(
-            text,
-            words,
-            self.examples.settle(&self.kb, &self.matcher, text, words, m),
-            ctx,
-        )
+        let m = self.examples.settle(&self.kb, &self.matcher, text, words, m);
+        let m = self.by_sentence(text, m, ctx);
+        self.by_intent(text, words, m, ctx)
+    }
+
+    /// "How do I get temporary residency? Sorry if this was asked a million times, the search
+    /// here is useless.": a weak message of several sentences whose one question sentence is
+    /// confidently about a topic among its best is about that topic.
+    fn by_sentence(&self, text: &str, m: Match, ctx: &Context) -> Match {
+        if m.confidence != Confidence::Weak || m.referral.is_some() {
+            return m;
+        }
+        let sentences: Vec<&str> = text
+            .split_inclusive(['?', '.', '!', '\n'])
+            .map(str::trim)
+            .filter(|s| s.split_whitespace().count() >= 2)
+            .collect();
+        // A told sentence ("my appointment is at 9") is context, not what is asked.
+        let questions = sentences.iter().filter(|s| s.ends_with('?'));
+        if sentences.len() < 2 {
+            return m;
+        }
+        let confident: Vec<usize> = questions
+            .filter_map(|s| {
+                let sm = self.matcher.find(s, ctx.hint);
+                (sm.confidence == Confidence::Confident && sm.referral.is_none())
+                    .then(|| sm.topic())
+                    .flatten()
+            })
+            .collect();
+        match confident.as_slice() {
+            [t] if m.ranked().take(3).any(|r| r == *t) => m.promoted(*t),
+            _ => m,
+        }
     }
 
     /// "Where is the office?" is the topic general for where things are, and "can I pay by

@@ -581,3 +581,22 @@ fn a_long_message_like_one_example_above_all_is_answered_by_its_topic() {
     let (a, text) = one(q);
     assert_eq!(topic_of(&a), Some("card_replacement"), "{q}: {text}");
 }
+
+#[test]
+fn a_question_sentence_before_a_long_story_is_what_is_asked() {
+    let story = "we just flew in from Lima with two kids and three suitcases, the baby cried the whole flight and my husband lost his sunglasses somewhere, total chaos lol";
+    for (question, topic) in [
+        ("do they speak english there?", "language"),
+        ("is parking available?", "parking"),
+    ] {
+        let q = format!("{question} {story}");
+        let m = engine().matcher.find(&q, None);
+        assert_eq!(
+            m.confidence,
+            inm_bot::matching::Confidence::Weak,
+            "{q}: confident on words alone now"
+        );
+        let (a, text) = one(&q);
+        assert_eq!(topic_of(&a), Some(topic), "{q}: {text}");
+    }
+}
