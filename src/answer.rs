@@ -418,6 +418,9 @@ const OPENING_WORDS: &[&str] = &[
     "cierra", "horario", "trabajan", "laboran", "servicio", "habil", "inhabil", "festivo", "holiday",
 ];
 
+/// Verbs of being served ("will they still SEE me?", "do they SERVE us after 2?").
+const SERVE_WORDS: &[&str] = &["see", "serve", "attend", "receive"];
+
 /// Words of opening that also say other things ("how does it work", "waited 3 hours"): in a
 /// story they do not make it a question about opening.
 const PASSING_OPENING_WORDS: &[&str] = &[
@@ -487,7 +490,11 @@ impl Engine {
         }
         let topic = answer.topic();
         let opening = |t: Option<usize>| t.is_some_and(|t| self.is_opening_topic(t));
-        let says_opening = words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
+        // "if I get there at 2:45, will they still see me?": being served at a time is being open.
+        let served = words
+            .windows(2)
+            .any(|w| SERVE_WORDS.contains(&w[0].as_str()) && matches!(w[1].as_str(), "me" | "us"));
+        let says_opening = served || words.iter().any(|w| OPENING_WORDS.contains(&w.as_str()));
         // "and on Saturday?", "can I go at 2:30 pm?": nothing but the moment, fillers and going
         // there. "¿cómo está el clima mañana?" has a subject of its own. Even with a procedure
         // as the conversation's subject, "can I go today?" asks whether the office is open; a

@@ -600,3 +600,13 @@ fn a_question_sentence_before_a_long_story_is_what_is_asked() {
         assert_eq!(topic_of(&a), Some(topic), "{q}: {text}");
     }
 }
+
+#[test]
+fn being_served_at_a_time_is_a_question_about_opening() {
+    let (a, text) = one("if I make it by 2:50 pm will they still serve me?");
+    assert_eq!(topic_of(&a), Some("hours"), "{text}");
+    assert!(a.when.is_some_and(|m| m.time.is_some()), "{text}");
+    // Seeing one's status online at a time is not.
+    let (a, text) = one("can I see my application status online tomorrow?");
+    assert_eq!(topic_of(&a), Some("application_status"), "{text}");
+}
