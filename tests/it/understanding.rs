@@ -610,3 +610,11 @@ fn being_served_at_a_time_is_a_question_about_opening() {
     let (a, text) = one("can I see my application status online tomorrow?");
     assert_eq!(topic_of(&a), Some("application_status"), "{text}");
 }
+
+#[test]
+fn a_ticket_at_the_door_is_the_queue_and_a_metro_ticket_is_not() {
+    let (a, text) = one("do they give you a ticket with a number at the door?");
+    assert_eq!(topic_of(&a), Some("waiting"), "{text}");
+    let (a, text) = one("cuanto cuesta el boleto del metro");
+    assert!(a.referral().is_some(), "{text}");
+}
