@@ -275,6 +275,18 @@ pub(super) fn check_topics(topics: &[Located<'_>], partial: bool, problems: &mut
 /// (runs of letters and digits) joined by one space.
 fn fold_example(s: &str) -> String {
     use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+    /// A letter or digit joins the word being built; anything else ends it.
+    fn take(c: char, out: &mut String, gap: &mut bool) {
+        if c.is_alphanumeric() {
+            if *gap && !out.is_empty() {
+                out.push(' ');
+            }
+            *gap = false;
+            out.push(c);
+        } else {
+            *gap = true;
+        }
+    }
     let lower = s.to_lowercase();
     let mut out = String::with_capacity(lower.len());
     let mut gap = false;
@@ -282,29 +294,14 @@ fn fold_example(s: &str) -> String {
         // ASCII decomposes to itself and holds no combining mark: most characters skip the
         // decomposition tables.
         if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(c);
-            } else {
-                gap = true;
-            }
+            take(c, &mut out, &mut gap);
             continue;
         }
         // Each character decomposed on its own: decomposing the whole text would also reorder
         // the combining marks, which are dropped.
         decompose_canonical(c, |c| {
-            if is_combining_mark(c) {
-            } else if c.is_alphanumeric() {
-                if gap && !out.is_empty() {
-                    out.push(' ');
-                }
-                gap = false;
-                out.push(c);
-            } else {
-                gap = true;
+            if !is_combining_mark(c) {
+                take(c, &mut out, &mut gap);
             }
         });
     }
