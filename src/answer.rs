@@ -204,17 +204,17 @@ impl Engine {
             .map(str::trim)
             .filter(|s| s.split_whitespace().count() >= 2)
             .collect();
-        // A told sentence ("my appointment is at 9") is context, not what is asked.
-        let questions = sentences.iter().filter(|s| s.ends_with('?'));
         if sentences.len() < 2 {
             return m;
         }
-        let confident: Vec<usize> = questions
+        // A told sentence ("my appointment is at 9") is context, not what is asked.
+        let confident: Vec<usize> = sentences
+            .iter()
+            .filter(|s| s.ends_with('?'))
             .filter_map(|s| {
                 let sm = self.matcher.find(s, ctx.hint);
-                (sm.confidence == Confidence::Confident && sm.referral.is_none())
-                    .then(|| sm.topic())
-                    .flatten()
+                sm.topic()
+                    .filter(|_| sm.confidence == Confidence::Confident && sm.referral.is_none())
             })
             .collect();
         match confident.as_slice() {
