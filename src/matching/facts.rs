@@ -3,7 +3,7 @@
 //! how long it takes. Word families in both languages, read from the normalised words.
 
 use super::Matcher;
-use super::words::{DOMAIN, normalize};
+use super::words::{DOMAIN, normalize, position};
 use crate::knowledge::FactKind;
 
 /// A question that asks for a fact.
@@ -131,13 +131,6 @@ const PERIODS: &[&str] = &[
     "today",
     "hoy",
 ];
-
-/// Where a word sequence starts in a message's words.
-fn position(words: &[String], phrase: &[&str]) -> Option<usize> {
-    words
-        .windows(phrase.len())
-        .position(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
-}
 
 /// "How long" on its own: how long something takes, when no other fact is named.
 const HOW_LONG: &[&[&str]] = &[&["how", "long"], &["cuanto", "tiempo"]];

@@ -4,7 +4,7 @@
 //! Saturday?" ask about the office. Read from the grammar of the few ways people ask, so that
 //! any name (a mall, a bank, a museum nobody wrote down) is recognised as someone else's.
 
-use super::words::{DOMAIN, frequency, normalize, sounds};
+use super::words::{DOMAIN, frequency, normalize, position, sounds};
 
 /// Verbs and adjectives of opening and closing.
 const OPENING_EN: &[&str] = &["open", "opens", "close", "closes", "closed", "shut", "shuts"];
@@ -265,7 +265,7 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
                 Some(n) => is_name(n) && others(n),
                 None => false,
             };
-            // "el museo de la ciudad abre" is the museum's; "el día de la Revolución abren" a
+            // "la tienda de la esquina abre" is the shop's; "el día de la Revolución abren" a
             // day's, whose noun is the subject.
             let head = match i.checked_sub(3).map(|j| words[j].as_str()) {
                 Some("de" | "del") => i.checked_sub(4).map(|j| words[j].as_str()),
@@ -360,9 +360,7 @@ pub fn defined_term(text: &str) -> Option<String> {
         .find_map(|clause| {
             let words = normalize(clause);
             let rest = ASKS_EN.iter().chain(ASKS_ES).find_map(|ask| {
-                let at = words
-                    .windows(ask.len())
-                    .position(|w| w.iter().zip(*ask).all(|(a, b)| a == b))?;
+                let at = position(&words, ask)?;
                 Some(&words[at + ask.len()..])
             });
             // "what does NUT mean?"
@@ -409,14 +407,7 @@ pub fn asks_when_to_arrive(words: &[String]) -> bool {
         &["estar", "ahi"],
         &["voy"],
     ];
-    let at = |phrase: &[&str], from: usize| {
-        words
-            .get(from..)
-            .unwrap_or_default()
-            .windows(phrase.len())
-            .position(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
-            .map(|p| p + from)
-    };
+    let at = |phrase: &[&str], from: usize| position(words.get(from..)?, phrase).map(|p| p + from);
     // The asking words, then within a few words the arriving ones: "what time should I
     // actually arrive", "a qué hora debo llegar".
     let asks = |whens: &[&[&str]], arrives: &[&[&str]]| {

@@ -425,6 +425,13 @@ pub(super) fn frequency(word: &str) -> f32 {
         .map_or(0.0, |i| f32::from(table[i].1) / 10.0)
 }
 
+/// Where a word sequence starts in a message's words.
+pub(super) fn position(words: &[String], phrase: &[&str]) -> Option<usize> {
+    words
+        .windows(phrase.len())
+        .position(|w| w.iter().zip(phrase).all(|(a, b)| a == b))
+}
+
 /// "ugh", "damn", "jajaja", "hmm", "vale": feelings, not subjects.
 pub fn is_interjection(word: &str) -> bool {
     const LIST: &[&str] = &[
