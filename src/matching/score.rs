@@ -125,7 +125,8 @@ impl Matcher {
 
     /// Scores a question against every topic; fills `explain` with how, when asked.
     pub(super) fn score(&self, text: &str, hint: Option<Lang>, mut explain: Option<&mut Explanation>) -> Match {
-        let words = normalize(text);
+        let mut words = normalize(text);
+        super::words::read_us_pronoun(text, &mut words);
         let mut votes_en = 0.0f32;
         let mut votes_es = 0.0f32;
         if text

@@ -425,6 +425,72 @@ pub(super) fn frequency(word: &str) -> f32 {
         .map_or(0.0, |i| f32::from(table[i].1) / 10.0)
 }
 
+/// "us" is a pronoun ("will they let us in?") unless it names the country: after an article
+/// ("the US"), before a word that goes with the country ("us visa", "us citizens"), or typed "US"
+/// in a message not written in capitals. A pronoun becomes "we", a stop word, so it is
+/// no evidence for the US embassy referral.
+pub(super) fn read_us_pronoun(text: &str, words: &mut [String]) {
+    const COUNTRY_NEXT: &[&str] = &[
+        "embassy",
+        "consulate",
+        "consulado",
+        "embajada",
+        "visa",
+        "visas",
+        "citizen",
+        "citizens",
+        "citizenship",
+        "passport",
+        "passports",
+        "green",
+        "government",
+        "dollar",
+        "dollars",
+        "tax",
+        "taxes",
+        "border",
+        "state",
+        "states",
+        "resident",
+        "residents",
+        "license",
+        "licence",
+        "bank",
+        "social",
+        "immigration",
+        "army",
+        "military",
+        "navy",
+        "uscis",
+    ];
+    if !words.iter().any(|w| w == "us") {
+        return;
+    }
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let capitals = letters.clone().filter(|c| c.is_uppercase()).count();
+    let shouting = capitals * 2 > letters.count();
+    let typed_country = !shouting && {
+        let b = text.as_bytes();
+        let alone = |i: usize, len: usize| {
+            (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b.get(i + len).is_none_or(|c| !c.is_ascii_alphabetic())
+        };
+        text.match_indices("US").any(|(i, _)| alone(i, 2))
+    };
+    if typed_country {
+        return;
+    }
+    for i in 0..words.len() {
+        if words[i] != "us" {
+            continue;
+        }
+        let after_article = i > 0 && ARTICLES.contains(&words[i - 1].as_str());
+        let before_country_word = words.get(i + 1).is_some_and(|w| COUNTRY_NEXT.contains(&w.as_str()));
+        if !after_article && !before_country_word {
+            words[i] = "we".to_string();
+        }
+    }
+}
+
 /// Where a word sequence starts in a message's words.
 pub(super) fn position(words: &[String], phrase: &[&str]) -> Option<usize> {
     words
@@ -834,6 +900,33 @@ mod tests {
             t in "([a-zA-ZñÑáéíóúÁÉÍÓÚüÜ'’ ,.]|[\\u{300}-\\u{36f}]|[\\u{1dc0}-\\u{1dff}]|[\\u{591}-\\u{5c7}]){0,120}"
         ) {
             proptest::prop_assert_eq!(normalize(&t), normalize_by_stream(&t));
+        }
+    }
+
+    #[test]
+    fn us_is_a_pronoun_unless_it_names_the_country() {
+        let read = |t: &str| {
+            let mut w = normalize(t);
+            read_us_pronoun(t, &mut w);
+            w.contains(&"us".to_string())
+        };
+        for t in [
+            "will they let us in with our kids?",
+            "can they see us at 4pm",
+            "WHERE IS THE US EMBASSY",
+        ] {
+            assert_eq!(read(t), t.contains("US"), "{t}");
+        }
+        for t in [
+            "where is the us embassy",
+            "us visa appointment",
+            "I'm going to the us",
+            "my US passport",
+        ] {
+            assert!(read(t), "{t}");
+        }
+        for t in ["tell us what to bring", "do they help us with the canje", "us"] {
+            assert!(!read(t), "{t}");
         }
     }
 

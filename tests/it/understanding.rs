@@ -78,6 +78,13 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         assert_eq!(e.kb.referrals[r].id, id, "{q}");
         assert!(!text.contains("gob.mx/inm/") || id == "other_offices", "{text}");
     }
+    // "us" the pronoun is not the country.
+    for q in [
+        "will they let us in with our kids?",
+        "can someone there help us fill in the form?",
+    ] {
+        assert_eq!(one(q).0.referral(), None, "{q}");
+    }
     // The office's own subjects are not referred away.
     assert_eq!(topic_of(&one("where is the immigration office?").0), Some("address"));
     assert_eq!(
