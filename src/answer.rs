@@ -272,6 +272,16 @@ impl Engine {
             let procedure_near = self.remembered(ctx).is_some_and(|t| self.is_procedure(t))
                 || m.ranked().take(2).any(|t| self.is_procedure(t));
             named.or_else(|| general(FactKind::Duration).filter(|_| !procedure_near))
+        } else if let Some(kind) = self.matcher.fact_question_in(words).map(|q| q.kind)
+            && general(kind).is_none()
+            && m.topic().is_some_and(|t| !self.is_procedure(t))
+        {
+            // "What happens if I miss the 30-day window for the canje?": a fact only procedures
+            // have (no topic is general for it) is of the procedure close behind, not of the day
+            // of the visit whose words ("what happens", "day") fit.
+            m.ranked()
+                .take(2)
+                .find(|&t| self.kb.topics[t].facts.contains_key(&kind))
         } else {
             None
         };

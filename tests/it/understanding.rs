@@ -142,6 +142,11 @@ fn one_fact_is_answered_first() {
     let (a, text) = one("which form for the renewal");
     assert_eq!(a.fact, Some(FactKind::Form));
     assert!(text.contains("INM820"), "{text}");
+
+    // "What happens" and "day" fit the day of the visit; the deadline is the renewal's.
+    let (a, text) = one("what happens on my visit day if I'm past the renewal deadline?");
+    assert_eq!(topic_of(&a), Some("renewal"), "{text}");
+    assert_eq!(a.fact, Some(FactKind::Deadline));
 }
 
 #[test]
