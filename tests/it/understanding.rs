@@ -129,6 +129,18 @@ fn mexican_informal_spelling_is_understood() {
 }
 
 #[test]
+fn chat_short_forms_are_spelled_out() {
+    for (q, topic) in [
+        ("what docs do i need for my appt", "documents"),
+        ("reqs for temp residency 2 yrs", "temporary_residency"),
+        ("orita esta abierto?", "hours"),
+        ("cual es la dir de la ofi", "address"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(topic), "{q}");
+    }
+}
+
+#[test]
 fn one_fact_is_answered_first() {
     let (a, text) = one("How much is the replacement?");
     assert_eq!((topic_of(&a), a.fact), (Some("card_replacement"), Some(FactKind::Fee)));
