@@ -189,6 +189,13 @@ pub fn asks_how_to_pay(words: &[String]) -> bool {
         "after",
         "antes",
         "despues",
+        // "Do I pay that at the office?": where, by naming the place.
+        "office",
+        "oficina",
+        "there",
+        "ahi",
+        "alli",
+        "caja",
     ];
     const AMOUNT: &[&str] = &["much", "cuanto", "cuanta", "amount", "monto", "total"];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));

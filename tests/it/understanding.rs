@@ -201,6 +201,18 @@ fn follow_ups_use_the_subject_of_the_conversation() {
     let turns = conversation(&["cuanto cuesta la residencia temporal por 1 año", "y por 2?"]);
     assert!(turns[1].1.contains("16,693"), "{}", turns[1].1);
 
+    // A number in words is the number; paying "there" asks where to pay.
+    let turns = conversation(&[
+        "price of temporary residency for 1 year?",
+        "what about three years",
+        "can I pay it there on the day?",
+    ]);
+    assert_eq!(topic_of(&turns[1].0), Some("temporary_residency"), "{}", turns[1].1);
+    assert!(turns[1].1.contains("21,143"), "{}", turns[1].1);
+    assert_eq!(topic_of(&turns[2].0), Some("fees"), "{}", turns[2].1);
+    let turns = conversation(&["cuánto cuesta la residencia temporal", "¿y por cuatro años?"]);
+    assert!(turns[1].1.contains("25,058"), "{}", turns[1].1);
+
     // A subject of its own starts afresh.
     let turns = conversation(&["documents for the canje", "where can I park?"]);
     assert_eq!(topic_of(&turns[1].0), Some("parking"));
