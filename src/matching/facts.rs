@@ -21,7 +21,8 @@ const WORDS: &[(FactKind, &[&str])] = &[
         FactKind::Fee,
         &[
             "cost", "costs", "costo", "costos", "cuesta", "cuestan", "price", "prices", "precio", "precios", "fee",
-            "fees", "cobran", "cobra", "tarifa", "derechos", "pago", "pagar", "pay", "charge", "kuesta",
+            "fees", "cobran", "cobra", "tarifa", "derechos", "pago", "pagar", "pay", "charge", "kuesta", "paga",
+            "pagan", "pagas", "pagos", "cobro", "cobrar", "charges", "paid",
         ],
     ),
     (

@@ -213,6 +213,11 @@ fn follow_ups_use_the_subject_of_the_conversation() {
     let turns = conversation(&["cuánto cuesta la residencia temporal", "¿y por cuatro años?"]);
     assert!(turns[1].1.contains("25,058"), "{}", turns[1].1);
 
+    // "¿Se paga algo?" asks the fee of the subject: notifying a change is free.
+    let turns = conversation(&["me casé el mes pasado, tengo que avisar a migración?", "¿se paga algo?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("notify_changes"), "{}", turns[1].1);
+    assert!(turns[1].1.contains("gratuita"), "{}", turns[1].1);
+
     // A subject of its own starts afresh.
     let turns = conversation(&["documents for the canje", "where can I park?"]);
     assert_eq!(topic_of(&turns[1].0), Some("parking"));
