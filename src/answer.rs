@@ -243,7 +243,12 @@ impl Engine {
         }
         let general =
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
-        let intended = if matching::asks_office_location(words) {
+        let fact = self.matcher.fact_question_in(words);
+        let intended = if fact.is_some_and(|q| q.elliptic && q.kind == FactKind::Fee) && self.remembered(ctx).is_none()
+        {
+            // "¿cuánto sale?" with nothing before it: the fees, though "sale" is also leaving.
+            general(FactKind::Fee)
+        } else if matching::asks_office_location(words) {
             general(FactKind::Where)
         } else if matching::asks_when_to_arrive(words) {
             // "My appointment is at 10:30, what time should I get there?": a little early, as

@@ -311,6 +311,7 @@ impl Matcher {
                 || self.stop_es.contains(w)
                 || WORDS.iter().any(|(_, list)| list.contains(&w))
                 || ELLIPTIC.contains(&w)
+                || super::words::is_interjection(w)
         });
         Some(FactQuestion { kind, elliptic })
     }

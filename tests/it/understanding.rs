@@ -129,6 +129,15 @@ fn mexican_informal_spelling_is_understood() {
 }
 
 #[test]
+fn forms_of_address_and_contractions_are_no_subject() {
+    // "sale" is also leaving (the wait): alone with "how much", it is the price.
+    assert_eq!(topic_of(&one("oye bro, cuánto sale?").0), Some("fees"));
+    let turns = conversation(&["what do I need for the canje?", "and how much is it, mate?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("canje"), "{}", turns[1].1);
+    assert_eq!(turns[1].0.fact, Some(FactKind::Fee));
+}
+
+#[test]
 fn chat_short_forms_are_spelled_out() {
     for (q, topic) in [
         ("what docs do i need for my appt", "documents"),
