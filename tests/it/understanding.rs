@@ -138,6 +138,16 @@ fn forms_of_address_and_contractions_are_no_subject() {
 }
 
 #[test]
+fn a_place_near_the_office_to_wait_in_is_the_neighbourhood() {
+    for q in [
+        "is there somewhere nearby with aircon where I can sit after my appointment?",
+        "hay algo cerca con aire acondicionado para esperar a mi esposa?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("neighborhood"), "{q}");
+    }
+}
+
+#[test]
 fn chat_short_forms_are_spelled_out() {
     for (q, topic) in [
         ("what docs do i need for my appt", "documents"),
