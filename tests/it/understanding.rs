@@ -148,6 +148,18 @@ fn a_place_near_the_office_to_wait_in_is_the_neighbourhood() {
 }
 
 #[test]
+fn signing_the_printed_form_is_what_to_bring_not_printing() {
+    for q in [
+        "should I sign the printed form or do they do that there?",
+        "hay que firmar la solicitud impresa?",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), Some("documents"), "{q}");
+        assert!(text.contains("signed") || text.contains("firmada"), "{text}");
+    }
+}
+
+#[test]
 fn chat_short_forms_are_spelled_out() {
     for (q, topic) in [
         ("what docs do i need for my appt", "documents"),
