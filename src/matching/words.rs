@@ -382,6 +382,10 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("tel", &["telefono"]),
     ("dir", &["direccion"]),
     ("resi", &["residencia"]),
+    // Mexican "checar" is "revisar".
+    ("checo", &["reviso"]),
+    ("checar", &["revisar"]),
+    ("checa", &["revisa"]),
 ];
 
 /// The spelling out of a word in `EXPANSIONS`, looked up in a table made once: every word of

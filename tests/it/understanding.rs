@@ -166,6 +166,9 @@ fn chat_short_forms_are_spelled_out() {
         ("reqs for temp residency 2 yrs", "temporary_residency"),
         ("orita esta abierto?", "hours"),
         ("cual es la dir de la ofi", "address"),
+        // Mexican "checar" is "revisar"; a folio is what many call the application's number.
+        ("quiero checar mi tramite", "application_status"),
+        ("where do I check my folio", "application_status"),
     ] {
         assert_eq!(topic_of(&one(q).0), Some(topic), "{q}");
     }
