@@ -382,6 +382,12 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("tel", &["telefono"]),
     ("dir", &["direccion"]),
     ("resi", &["residencia"]),
+    // Work in Mexico, Argentina and Spain.
+    ("chamba", &["trabajo"]),
+    ("chambear", &["trabajar"]),
+    ("laburo", &["trabajo"]),
+    ("laburar", &["trabajar"]),
+    ("curro", &["trabajo"]),
     // Mexican "checar" is "revisar".
     ("checo", &["reviso"]),
     ("checar", &["revisar"]),

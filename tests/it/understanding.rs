@@ -166,6 +166,10 @@ fn chat_short_forms_are_spelled_out() {
         ("reqs for temp residency 2 yrs", "temporary_residency"),
         ("orita esta abierto?", "hours"),
         ("cual es la dir de la ofi", "address"),
+        (
+            "ocupo saber si con mi chamba puedo pedir la residencia temporal",
+            "temporary_residency",
+        ),
         // Mexican "checar" is "revisar"; a folio is what many call the application's number.
         ("quiero checar mi tramite", "application_status"),
         ("where do I check my folio", "application_status"),
