@@ -160,6 +160,16 @@ fn signing_the_printed_form_is_what_to_bring_not_printing() {
 }
 
 #[test]
+fn a_card_that_fell_out_or_cannot_be_found_is_lost() {
+    for q in [
+        "my resident card fell out of my pocket on the metro, what now?",
+        "no encuentro mi tarjeta de residente desde la mudanza",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("card_replacement"), "{q}");
+    }
+}
+
+#[test]
 fn chat_short_forms_are_spelled_out() {
     for (q, topic) in [
         ("what docs do i need for my appt", "documents"),
