@@ -378,7 +378,9 @@ mod tests {
             None
         );
         // Without a thanks or a goodbye, an unlisted word makes it a question.
-        assert_eq!(small_talk_in("hola crack", &normalize("hola crack"), none), None);
+        assert_eq!(small_talk_in("hola tacos", &normalize("hola tacos"), none), None);
+        // A form of address is no such word: "hola crack" is a greeting.
+        assert_eq!(small_talk("hola crack"), Some(SmallTalk::Greeting));
         // Mostly words of no list: a message, not a thanks.
         assert_eq!(
             small_talk_in("thanks tacos burritos", &normalize("thanks tacos burritos"), none),
