@@ -262,12 +262,7 @@ impl Engine {
             Some(named)
         } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(words) {
             general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
-        } else if m.confidence != Confidence::Confident
-            && self
-                .matcher
-                .fact_question_in(words)
-                .is_some_and(|q| q.kind == FactKind::Duration)
-        {
+        } else if m.confidence != Confidence::Confident && fact.is_some_and(|q| q.kind == FactKind::Duration) {
             // "How long does the renewal take?" is the renewal's, however weakly its other words
             // fit it; without a procedure named or talked about, the wait.
             let named = self
@@ -277,7 +272,7 @@ impl Engine {
             let procedure_near = self.remembered(ctx).is_some_and(|t| self.is_procedure(t))
                 || m.ranked().take(2).any(|t| self.is_procedure(t));
             named.or_else(|| general(FactKind::Duration).filter(|_| !procedure_near))
-        } else if let Some(kind) = self.matcher.fact_question_in(words).map(|q| q.kind)
+        } else if let Some(kind) = fact.map(|q| q.kind)
             && general(kind).is_none()
             && m.topic().is_some_and(|t| !self.is_procedure(t))
         {
