@@ -274,14 +274,16 @@ impl Engine {
             named.or_else(|| general(FactKind::Duration).filter(|_| !procedure_near))
         } else if let Some(kind) = fact.map(|q| q.kind)
             && general(kind).is_none()
-            && m.topic().is_some_and(|t| !self.is_procedure(t))
+            && m.topic().is_some_and(|t| !self.kb.topics[t].facts.contains_key(&kind))
         {
             // "What happens if I miss the 30-day window for the canje?": a fact only procedures
-            // have (no topic is general for it) is of the procedure close behind, not of the day
-            // of the visit whose words ("what happens", "day") fit.
-            m.ranked()
-                .take(2)
-                .find(|&t| self.kb.topics[t].facts.contains_key(&kind))
+            // have (no topic is general for it) is of the procedure close behind that has it, not
+            // of the day of the visit whose words ("what happens", "day") fit, nor of a procedure
+            // the sources give no such fact for.
+            // In a conversation about a procedure that has it, that one's ("how long after I
+            // enter do I have?" while talking of the canje).
+            let has = |t: &usize| self.kb.topics[*t].facts.contains_key(&kind);
+            m.ranked().take(2).find(has).or(self.remembered(ctx).filter(has))
         } else {
             None
         };
@@ -329,8 +331,13 @@ impl Engine {
                 .filter(|&t| self.is_procedure(t))
                 .or(remembered.filter(|_| no_subject)),
             None if carried.is_some() && no_subject => remembered,
-            // "mine was stolen": a weak match that is the subject already.
-            None => remembered.filter(|&t| m.confidence == Confidence::Weak && m.best.is_some_and(|b| b.topic == t)),
+            // "mine was stolen": a weak match that is the subject already. "Do I have to go in
+            // person?" names no subject of its own: it asks about the one being discussed.
+            None => remembered.filter(|&t| {
+                m.confidence != Confidence::Confident
+                    && (m.best.is_some_and(|b| b.topic == t) && m.confidence == Confidence::Weak
+                        || self.matcher.names_no_subject(words))
+            }),
         };
         let reply = if let Some(talk) = self.matcher.small_talk_in(text, words) {
             Reply::SmallTalk(talk)

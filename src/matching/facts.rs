@@ -158,6 +158,10 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
         .or_else(|| {
             HOW_LONG.iter().find_map(|p| {
                 let start = position(words, p)?;
+                // "How long after entering do I have?": the time someone has, with words between.
+                if has_time_left(&words[start + p.len()..]) {
+                    return Some((FactKind::Deadline, (start..start + p.len()).collect()));
+                }
                 // "take" is part of the question ("how long does the renewal take"), not a
                 // subject: elsewhere it is what to take with you.
                 let taking = (start + p.len()..words.len()).filter(|&i| TAKE.contains(&words[i].as_str()));
@@ -165,6 +169,21 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
             })
         })
         .filter(|(k, _)| !(matches!(k, FactKind::Fee | FactKind::Where) && asks_how_to_pay(words)))
+}
+
+/// Whether the words after "how long" say that someone has the time ("…after entering do I
+/// have?", "…después de entrar tengo?"), not that they must wait it ("…do I have to wait?").
+fn has_time_left(rest: &[String]) -> bool {
+    const WHO: &[&str] = &["i", "we", "he", "she", "they", "you"];
+    const HAVE: &[&str] = &["have", "has", "got"];
+    const HAVE_ES: &[&str] = &["tengo", "tiene", "tenemos", "tienen", "tienes"];
+    const WAIT: &[&str] = &["wait", "esperar", "stay", "quedarme"];
+    if rest.iter().any(|w| WAIT.contains(&w.as_str())) {
+        return false;
+    }
+    rest.windows(2)
+        .any(|p| WHO.contains(&p[0].as_str()) && HAVE.contains(&p[1].as_str()))
+        || rest.iter().any(|w| HAVE_ES.contains(&w.as_str()))
 }
 
 /// "Where do I pay it?", "¿cómo se paga?", "can I pay by card?": how to pay, which the fees

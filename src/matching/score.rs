@@ -369,6 +369,34 @@ impl Matcher {
         t.term_en.is_some() || t.term_es.is_some()
     }
 
+    /// Whether a message names no subject: each of its words is a filler, a moment, or a word the
+    /// knowledge base has only in passing (in some example or answer, never as a keyword: "in
+    /// person", "once he's landed"). A word it does not know at all ("weather") is a subject of
+    /// its own. Such a message, in a conversation, is about what was being discussed.
+    pub fn names_no_subject(&self, words: &[String]) -> bool {
+        // A longer message without a keyword is more likely a new question the bot cannot answer.
+        const MAX_CONTENT_WORDS: usize = 2;
+        let mut content = 0;
+        words.iter().all(|w| {
+            let w = w.as_str();
+            if self.is_filler(w) || w.bytes().all(|b| b.is_ascii_digit()) || crate::dates::is_calendar_word(w) {
+                return true;
+            }
+            let t = self.read(w);
+            if t.stop_en || t.stop_es {
+                return true;
+            }
+            content += 1;
+            let terms = [t.term_en, t.term_es];
+            content <= MAX_CONTENT_WORDS
+                && terms.iter().any(Option::is_some)
+                && !terms
+                    .into_iter()
+                    .flatten()
+                    .any(|term| self.postings(term).iter().any(|&(_, w)| w >= super::index::W_KEYWORD))
+        })
+    }
+
     /// How one word of a question reads against the vocabulary.
     fn read(&self, word: &str) -> Token {
         // The same words come again and again: each thread remembers how it read them, for this

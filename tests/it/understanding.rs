@@ -266,6 +266,20 @@ fn follow_ups_use_the_subject_of_the_conversation() {
     assert_eq!(topic_of(&turns[1].0), Some("notify_changes"), "{}", turns[1].1);
     assert!(turns[1].1.contains("gratuita"), "{}", turns[1].1);
 
+    // A short follow-up whose words the knowledge base has only in passing names no subject:
+    // it is about the one being discussed. A word it does not know at all is a subject.
+    for follow_up in ["and after I've landed, what then?", "y eso lo hago en persona?"] {
+        let turns = conversation(&["what is the canje?", follow_up]);
+        assert_eq!(topic_of(&turns[1].0), Some("canje"), "{follow_up}: {}", turns[1].1);
+    }
+    let turns = conversation(&["what is the canje?", "and the football?"]);
+    assert_eq!(topic_of(&turns[1].0), None, "{}", turns[1].1);
+
+    // "How long … do I have?" with words between is the time left, the deadline.
+    let turns = conversation(&["what is the canje?", "how long after I enter mexico do I have?"]);
+    assert_eq!(turns[1].0.fact, Some(FactKind::Deadline), "{}", turns[1].1);
+    assert!(turns[1].1.contains("30"), "{}", turns[1].1);
+
     // A subject of its own starts afresh.
     let turns = conversation(&["documents for the canje", "where can I park?"]);
     assert_eq!(topic_of(&turns[1].0), Some("parking"));
