@@ -388,6 +388,12 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("laburo", &["trabajo"]),
     ("laburar", &["trabajar"]),
     ("curro", &["trabajo"]),
+    // The card as Cuba and Spain call it, and Spain's "coger cita".
+    ("carnet", &["tarjeta"]),
+    ("carnets", &["tarjetas"]),
+    ("cojo", &["saco"]),
+    ("coger", &["sacar"]),
+    ("cogi", &["saque"]),
     // Mexican "checar" is "revisar".
     ("checo", &["reviso"]),
     ("checar", &["revisar"]),
@@ -631,6 +637,8 @@ pub fn is_interjection(word: &str) -> bool {
         "lmfao",
         // Ways of addressing someone: "klk", "oye mija", "cheers mate".
         "klk",
+        "asere",
+        "acere",
         "mija",
         "mijo",
         "wey",

@@ -78,6 +78,12 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         assert_eq!(e.kb.referrals[r].id, id, "{q}");
         assert!(!text.contains("gob.mx/inm/") || id == "other_offices", "{text}");
     }
+    // Health insurance is the IMSS's, though residents ask it.
+    let (a, _) = one("do I have to sign up for IMSS health insurance?");
+    assert_eq!(
+        a.referral().map(|r| e.kb.referrals[r].id.as_str()),
+        Some("health_insurance")
+    );
     // "us" the pronoun is not the country.
     for q in [
         "will they let us in with our kids?",
@@ -166,6 +172,27 @@ fn a_card_that_fell_out_or_cannot_be_found_is_lost() {
         "no encuentro mi tarjeta de residente desde la mudanza",
     ] {
         assert_eq!(topic_of(&one(q).0), Some("card_replacement"), "{q}");
+    }
+}
+
+#[test]
+fn ways_of_saying_it_from_cuba_and_spain() {
+    for (q, expected) in [
+        ("perdí el carnet de residente, qué hago?", "card_replacement"),
+        ("asere qué necesito pa renovar?", "renewal"),
+        ("¿cómo cojo cita para el canje?", "appointment"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
+    }
+}
+
+#[test]
+fn paying_by_card_and_common_mistakes() {
+    for (q, expected) in [
+        ("can I pay with a visa card?", "fees"),
+        ("what do people get wrong at the INM?", "advice"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
     }
 }
 
@@ -534,7 +561,7 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
             "where exactly is the INM office? the confirmation email only has my folio number",
             "address",
         ),
-        ("can I pay with my card right there at the office?", "fees"),
+        ("can I pay in cash right there at the office?", "fees"),
     ] {
         // The words alone do not choose it: the question's form does.
         let m = e.matcher.find(q, None);
