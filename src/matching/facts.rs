@@ -271,19 +271,64 @@ pub fn asks_office_location(words: &[String]) -> bool {
     if find(words).is_some() {
         return false;
     }
-    words.iter().enumerate().any(|(i, w)| {
-        if !WHERE.contains(&w.as_str()) {
-            return false;
-        }
-        // The verb follows at once, or after "exactly": "where exactly is".
-        let Some(verb) = (i + 1..words.len().min(i + 3)).find(|&j| IS.contains(&words[j].as_str())) else {
-            return false;
-        };
-        words[verb + 1..]
-            .iter()
-            .map(String::as_str)
-            .find(|w| !BETWEEN.contains(w) && !IS.contains(w))
-            .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
+    asks_way_to_office(words)
+        || words.iter().enumerate().any(|(i, w)| {
+            if !WHERE.contains(&w.as_str()) {
+                return false;
+            }
+            // The verb follows at once, or after "exactly": "where exactly is".
+            let Some(verb) = (i + 1..words.len().min(i + 3)).find(|&j| IS.contains(&words[j].as_str())) else {
+                return false;
+            };
+            words[verb + 1..]
+                .iter()
+                .map(String::as_str)
+                .find(|w| !BETWEEN.contains(w) && !IS.contains(w))
+                .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
+        })
+}
+
+/// "How do I get to the INM?", "¿cómo llego al INM de Ejército Nacional?": the way to the
+/// office itself, whatever the trip told around it ("vengo de Iztapalapa en transporte público").
+fn asks_way_to_office(words: &[String]) -> bool {
+    const WAY: &[&[&str]] = &[
+        &["how", "do", "i", "get", "to"],
+        &["how", "to", "get", "to"],
+        &["how", "can", "i", "get", "to"],
+        &["how", "do", "we", "get", "to"],
+        &["best", "way", "to", "get", "to"],
+        &["como", "llego", "a"],
+        &["como", "llego", "al"],
+        &["como", "llegar", "a"],
+        &["como", "llegar", "al"],
+        &["como", "le", "hago", "para", "llegar"],
+    ];
+    // The office, not the city ("how do I get to Mexico City?" is a trip, not the address).
+    const PLACE: &[&str] = &[
+        "inm",
+        "instituto",
+        "migracion",
+        "immigration",
+        "migration",
+        "office",
+        "oficina",
+        "oficinas",
+        "polanco",
+        "building",
+        "edificio",
+        "ejercito",
+    ];
+    const BETWEEN: &[&str] = &[
+        "the", "el", "la", "a", "al", "las", "los", "this", "that", "esa", "ese", "de",
+    ];
+    WAY.iter().any(|way| {
+        position(words, way).is_some_and(|start| {
+            words[start + way.len()..]
+                .iter()
+                .map(String::as_str)
+                .find(|w| !BETWEEN.contains(w))
+                .is_some_and(|w| PLACE.contains(&w))
+        })
     })
 }
 

@@ -572,6 +572,17 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
         );
         assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
     }
+    // The way to the office, whatever the trip told around it; not the way to the city.
+    for q in [
+        "we're coming by bus from Coyoacán with the kids, how do I get to the immigration office?",
+        "vivo en Tlalpan y no conozco nada, cómo llego a la oficina del INM?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("address"), "{q}");
+    }
+    assert_ne!(
+        topic_of(&one("how do I get to Mexico City from Cancún?").0),
+        Some("address")
+    );
     // Not when another institution is the subject.
     let (a, text) = one("where is the INM office at the airport?");
     assert_eq!(a.topic(), None, "{text}");
