@@ -168,7 +168,7 @@ impl Engine {
 
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
-        let words = matching::normalize(text);
+        let words = matching::read_words(text);
         let m = self.settled(text, &words, self.matcher.find(text, ctx.hint), ctx);
         self.about_moment(text, ctx, self.decide(text, &words, m, ctx))
     }
@@ -176,7 +176,7 @@ impl Engine {
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
-        let words = matching::normalize(text);
+        let words = matching::read_words(text);
         let m = self.settled(text, &words, m, ctx);
         (
             self.about_moment(text, ctx, self.decide(text, &words, m, ctx)),
@@ -487,7 +487,7 @@ impl Engine {
         if matches!(answer.reply, Reply::SmallTalk(_) | Reply::Referral(_)) {
             return answer;
         }
-        let words = matching::normalize(text);
+        let words = matching::read_words(text);
         // "Is BBVA open on Saturday?" is about BBVA: the office's verdict for Saturday is not.
         // "My appointment is at 10:30, when should I arrive?": the time is the appointment's.
         if matching::asks_others_opening(&words, dates::is_date_word) || matching::asks_when_to_arrive(&words) {

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::explain::{Explanation, Reading, TopicScore, WordReading};
-use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, normalize, skipped_in_phrases, sounds, stem};
+use super::words::{DOMAIN, MAX_CHARS, SPANISH_MARKS, frequency, skipped_in_phrases, sounds, stem};
 use super::{Confidence, Match, Matcher, Scored};
 use crate::knowledge::Lang;
 
@@ -125,8 +125,7 @@ impl Matcher {
 
     /// Scores a question against every topic; fills `explain` with how, when asked.
     pub(super) fn score(&self, text: &str, hint: Option<Lang>, mut explain: Option<&mut Explanation>) -> Match {
-        let mut words = normalize(text);
-        super::words::read_us_pronoun(text, &mut words);
+        let words = super::words::read_words(text);
         let mut votes_en = 0.0f32;
         let mut votes_es = 0.0f32;
         if text

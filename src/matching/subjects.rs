@@ -231,7 +231,7 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
         let w = w.as_str();
         if OPENING_EN.contains(&w) {
             // "what time does the bank open", "is Antara open": the words since the auxiliary.
-            let Some(aux) = (i.saturating_sub(5)..i)
+            let Some(aux) = (i.saturating_sub(7)..i)
                 .rev()
                 .find(|&j| AUX_EN.contains(&words[j].as_str()))
             else {

@@ -496,6 +496,56 @@ pub(super) fn frequency(word: &str) -> f32 {
         .map_or(0.0, |i| f32::from(table[i].1) / 10.0)
 }
 
+/// A message's words as the matcher reads them: `normalize`, then what only the typed letters
+/// tell ("us" the pronoun or the country, "SAT" the tax office or Saturday).
+pub fn read_words(text: &str) -> Vec<String> {
+    let mut words = normalize(text);
+    read_us_pronoun(text, &mut words);
+    read_sat_office(text, &mut words);
+    words
+}
+
+/// "SAT" typed in capitals, in a message not written in capitals, is the tax office ("is the
+/// SAT open on Saturdays?"): it reads "hacienda", a word of the tax referral and no moment.
+/// Otherwise "sat" where a day goes ("open on sat?", "this sat", "sat morning") is Saturday.
+fn read_sat_office(text: &str, words: &mut [String]) {
+    const DAY_BEFORE: &[&str] = &["on", "this", "next", "open", "opened", "closed"];
+    const DAY_AFTER: &[&str] = &["morning", "afternoon"];
+    if !words.iter().any(|w| w == "sat") {
+        return;
+    }
+    let office = typed_alone(text, "SAT");
+    for i in 0..words.len() {
+        if words[i] != "sat" {
+            continue;
+        }
+        let day = i
+            .checked_sub(1)
+            .is_some_and(|j| DAY_BEFORE.contains(&words[j].as_str()))
+            || words.get(i + 1).is_some_and(|w| DAY_AFTER.contains(&w.as_str()));
+        if office {
+            words[i] = "hacienda".to_string();
+        } else if day {
+            words[i] = "saturday".to_string();
+        }
+    }
+}
+
+/// Whether `upper` is typed as a word of its own, in capitals, in a message not written in
+/// capitals.
+fn typed_alone(text: &str, upper: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic());
+    let capitals = letters.clone().filter(|c| c.is_uppercase()).count();
+    if capitals * 2 > letters.count() {
+        return false;
+    }
+    let b = text.as_bytes();
+    let alone = |i: usize, len: usize| {
+        (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b.get(i + len).is_none_or(|c| !c.is_ascii_alphabetic())
+    };
+    text.match_indices(upper).any(|(i, _)| alone(i, upper.len()))
+}
+
 /// "us" is a pronoun ("will they let us in?") unless it names the country: after an article
 /// ("the US"), before a word that goes with the country ("us visa", "us citizens"), or typed "US"
 /// in a message not written in capitals. A pronoun becomes "we", a stop word, so it is
@@ -537,17 +587,7 @@ pub(super) fn read_us_pronoun(text: &str, words: &mut [String]) {
     if !words.iter().any(|w| w == "us") {
         return;
     }
-    let letters = text.chars().filter(|c| c.is_alphabetic());
-    let capitals = letters.clone().filter(|c| c.is_uppercase()).count();
-    let shouting = capitals * 2 > letters.count();
-    let typed_country = !shouting && {
-        let b = text.as_bytes();
-        let alone = |i: usize, len: usize| {
-            (i == 0 || !b[i - 1].is_ascii_alphanumeric()) && b.get(i + len).is_none_or(|c| !c.is_ascii_alphabetic())
-        };
-        text.match_indices("US").any(|(i, _)| alone(i, 2))
-    };
-    if typed_country {
+    if typed_alone(text, "US") {
         return;
     }
     for i in 0..words.len() {
@@ -993,6 +1033,23 @@ mod tests {
         ) {
             proptest::prop_assert_eq!(normalize(&t), normalize_by_stream(&t));
         }
+    }
+
+    #[test]
+    fn sat_is_the_tax_office_when_typed_so_and_saturday_where_a_day_goes() {
+        let read = |t: &str| {
+            read_words(t)
+                .into_iter()
+                .find(|w| w == "sat" || w == "hacienda" || w == "saturday")
+        };
+        assert_eq!(
+            read("is the SAT office open on Saturdays?").as_deref(),
+            Some("hacienda")
+        );
+        assert_eq!(read("are you open on sat?").as_deref(), Some("saturday"));
+        assert_eq!(read("IS THE OFFICE OPEN SAT").as_deref(), Some("saturday"));
+        assert_eq!(read("cita en el sat").as_deref(), Some("sat"));
+        assert_eq!(read("is the sat open on saturday").as_deref(), Some("sat"));
     }
 
     #[test]

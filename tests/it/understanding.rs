@@ -78,6 +78,13 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         assert_eq!(e.kb.referrals[r].id, id, "{q}");
         assert!(!text.contains("gob.mx/inm/") || id == "other_offices", "{text}");
     }
+    // Another office's opening, named a few words before "open", is no question about ours;
+    // "sat" where a day goes is Saturday.
+    assert_eq!(
+        topic_of(&one("is the SAT office in Polanco open on Saturdays?").0),
+        None
+    );
+    assert_eq!(topic_of(&one("are you open on sat?").0), Some("hours"));
     // Health insurance is the IMSS's, though residents ask it.
     let (a, _) = one("do I have to sign up for IMSS health insurance?");
     assert_eq!(
