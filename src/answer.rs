@@ -331,11 +331,13 @@ impl Engine {
                 .filter(|&t| self.is_procedure(t))
                 .or(remembered.filter(|_| no_subject)),
             None if carried.is_some() && no_subject => remembered,
-            // "mine was stolen": a weak match that is the subject already. "Do I have to go in
-            // person?" names no subject of its own: it asks about the one being discussed.
+            // "mine was stolen": a weak match that is the subject already, or level with the best
+            // ("do they take them at the counter?" about the photos, as much the phones' words).
+            // "Do I have to go in person?" names no subject of its own: it asks about the one
+            // being discussed.
             None => remembered.filter(|&t| {
                 m.confidence != Confidence::Confident
-                    && (m.best.is_some_and(|b| b.topic == t) && m.confidence == Confidence::Weak
+                    && (m.confidence == Confidence::Weak && self.level_with_best(&m, t)
                         || self.matcher.names_no_subject(words))
             }),
         };
@@ -390,6 +392,16 @@ impl Engine {
             .named_besides_fact(text, ctx.hint)
             .filter(|&t| !self.kb.topics[t].general_for.contains(&kind) && self.is_procedure(t))
             .unwrap_or(best)
+    }
+
+    /// Whether `topic` is the best of a match or scores within a hair of it.
+    fn level_with_best(&self, m: &Match, topic: usize) -> bool {
+        const LEVEL: f32 = 0.06;
+        let best = m.score();
+        m.best
+            .iter()
+            .chain(&m.runner_ups)
+            .any(|s| s.topic == topic && s.score >= best - LEVEL)
     }
 
     /// A topic with facts or a checklist: a procedure.

@@ -306,6 +306,12 @@ fn follow_ups_use_the_subject_of_the_conversation() {
         let turns = conversation(&["what is the canje?", follow_up]);
         assert_eq!(topic_of(&turns[1].0), Some("canje"), "{follow_up}: {}", turns[1].1);
     }
+    // A weak match level with its best is the subject already.
+    let turns = conversation(&[
+        "my tourist permit expired last month",
+        "can that be fixed at the Polanco office?",
+    ]);
+    assert_eq!(topic_of(&turns[1].0), Some("regularization"), "{}", turns[1].1);
     let turns = conversation(&["what is the canje?", "and the football?"]);
     assert_eq!(topic_of(&turns[1].0), None, "{}", turns[1].1);
 
