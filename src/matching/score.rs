@@ -13,6 +13,23 @@ use crate::knowledge::Lang;
 /// Words whose stems a thread remembers (see `Matcher::stems`).
 const STEM_CACHE: usize = 20_000;
 
+/// Words that place a day relative to now ("NEXT tuesday", "el PRÓXIMO lunes"), and the periods
+/// they may place besides days.
+const RELATIVE: &[&str] = &[
+    "next",
+    "this",
+    "last",
+    "coming",
+    "proximo",
+    "proxima",
+    "pasado",
+    "pasada",
+    "siguiente",
+    "este",
+    "esta",
+];
+const PERIOD: &[&str] = &["week", "weekend", "semana"];
+
 /// A typo-corrected word counts a little less than one typed right.
 const TYPO_FACTOR: f32 = 0.85;
 /// Bonus per word of a matched phrase, in idf units; stop words in a phrase count less.
@@ -90,6 +107,21 @@ struct Token {
 }
 
 impl Token {
+    /// A word that says nothing about any topic, read like a stop word of both languages.
+    fn neutral() -> Token {
+        Token {
+            stop_en: true,
+            stop_es: true,
+            term_en: None,
+            term_es: None,
+            factor: 1.0,
+            unknown_share: 1.0,
+            weight: 1.0,
+            phrase_en: None,
+            phrase_es: None,
+        }
+    }
+
     fn phrase(&self, lang: Lang) -> Option<u32> {
         match lang {
             Lang::En => self.phrase_en,
@@ -138,7 +170,16 @@ impl Matcher {
 
         // First read every word: stop word or not, its terms in each language (after typo
         // correction), its phrase ids; and count the language signals.
-        let tokens: Vec<Token> = words.iter().map(|w| self.read(w)).collect();
+        let mut tokens: Vec<Token> = words.iter().map(|w| self.read(w)).collect();
+        // "next Tuesday", "el próximo lunes", "this week": the word before the day only places
+        // the moment, like the day itself, and says nothing of a topic.
+        for i in 1..words.len() {
+            if RELATIVE.contains(&words[i - 1].as_str())
+                && (crate::dates::is_date_word(&words[i]) || PERIOD.contains(&words[i].as_str()))
+            {
+                tokens[i - 1] = Token::neutral();
+            }
+        }
         for t in &tokens {
             match (t.stop_en, t.stop_es, t.term_en.is_some(), t.term_es.is_some()) {
                 (true, false, ..) => votes_en += 1.0,
@@ -453,17 +494,7 @@ impl Matcher {
             // A date or a time the knowledge base does not use ("tmrw", "8am"), and any month or
             // day of the month ("diciembre", "12th"), says nothing about the topic: neutral, like
             // a stop word, so it never sinks a match.
-            return Token {
-                stop_en: true,
-                stop_es: true,
-                term_en: None,
-                term_es: None,
-                factor: 1.0,
-                unknown_share: 1.0,
-                weight: 1.0,
-                phrase_en: None,
-                phrase_es: None,
-            };
+            return Token::neutral();
         }
         let zipf = frequency(word);
         let listed = self.common.binary_search(&word).is_ok();

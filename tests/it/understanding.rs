@@ -306,6 +306,10 @@ fn follow_ups_use_the_subject_of_the_conversation() {
         let turns = conversation(&["what is the canje?", follow_up]);
         assert_eq!(topic_of(&turns[1].0), Some("canje"), "{follow_up}: {}", turns[1].1);
     }
+    // "next" before a day only places the moment: no evidence for the canje's "next step".
+    let turns = conversation(&["are you open on friday?", "hmm, what about next thursday then?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("hours"), "{}", turns[1].1);
+    assert!(turns[1].1.contains("Thursday 10 Dec"), "{}", turns[1].1);
     // A weak match level with its best is the subject already.
     let turns = conversation(&[
         "my tourist permit expired last month",
