@@ -260,7 +260,13 @@ impl Engine {
             // "What is a canje? everyone in my group keeps saying it": the thing asked about,
             // whatever the story around it.
             Some(named)
-        } else if m.confidence != Confidence::Confident && matching::asks_how_to_pay(words) {
+        } else if matching::asks_how_to_pay(words)
+            && (m.confidence != Confidence::Confident
+                || words.len() <= SHORT_QUESTION && m.topic().is_some_and(|t| !self.is_procedure(t)))
+        {
+            // "¿Cómo se paga el trámite?": a short question is how to pay, though the words of
+            // paying someone to do it are the fixers'; a procedure named keeps its own answer,
+            // and a longer message may be about paying someone ("…pay a gestor to…").
             general(FactKind::Fee).filter(|&t| m.ranked().any(|r| r == t))
         } else if m.confidence != Confidence::Confident && fact.is_some_and(|q| q.kind == FactKind::Duration) {
             // "How long does the renewal take?" is the renewal's, however weakly its other words
@@ -455,6 +461,9 @@ const SERVE_WORDS: &[&str] = &["see", "serve", "attend", "receive"];
 const PASSING_OPENING_WORDS: &[&str] = &[
     "work", "working", "hours", "servicio", "atencion", "trabajan", "laboran",
 ];
+
+/// Words in a question short enough for its form to outweigh its words.
+const SHORT_QUESTION: usize = 6;
 
 /// Words past which a message is a story: a moment in it is told, not asked about.
 const LONG_MESSAGE: usize = 15;

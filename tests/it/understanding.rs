@@ -589,6 +589,13 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
         );
         assert_eq!(topic_of(&one(q).0), Some(expected), "{q}");
     }
+    // A short "how is it paid" is the fees, though paying for a trámite is also the fixers'
+    // words; a longer message may be about paying someone.
+    assert_eq!(topic_of(&one("como pago el tramite?").0), Some("fees"));
+    assert_ne!(
+        topic_of(&one("should I pay a gestor to get my appointment faster, or how do I book one myself?").0),
+        Some("fees")
+    );
     // The way to the office, whatever the trip told around it; not the way to the city.
     for q in [
         "we're coming by bus from Coyoacán with the kids, how do I get to the immigration office?",
