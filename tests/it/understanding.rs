@@ -194,6 +194,16 @@ fn ways_of_saying_it_from_cuba_and_spain() {
 }
 
 #[test]
+fn whether_it_is_all_done_here_is_the_procedures() {
+    for q in [
+        "do I have to go somewhere else for some of my paperwork, or is it all here?",
+        "¿todo se tramita aquí o hay que ir a otro lado para algo?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("procedures"), "{q}");
+    }
+}
+
+#[test]
 fn paying_by_card_and_common_mistakes() {
     for (q, expected) in [
         ("can I pay with a visa card?", "fees"),
