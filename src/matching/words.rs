@@ -675,6 +675,15 @@ pub fn is_interjection(word: &str) -> bool {
         "btw",
         "lmao",
         "lmfao",
+        // Announcing a question is no subject: "quick question:", "otra duda…".
+        "question",
+        "questions",
+        "pregunta",
+        "preguntas",
+        "preguntita",
+        "duda",
+        "dudas",
+        "dudita",
         // Ways of addressing someone: "klk", "oye mija", "cheers mate".
         "klk",
         "asere",

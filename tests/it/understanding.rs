@@ -148,6 +148,9 @@ fn forms_of_address_and_contractions_are_no_subject() {
     let turns = conversation(&["what do I need for the canje?", "and how much is it, mate?"]);
     assert_eq!(topic_of(&turns[1].0), Some("canje"), "{}", turns[1].1);
     assert_eq!(turns[1].0.fact, Some(FactKind::Fee));
+    // Announcing a question is no subject either.
+    assert_eq!(topic_of(&one("another question: where do I park?").0), Some("parking"));
+    assert_eq!(topic_of(&one("otra pregunta, hay estacionamiento?").0), Some("parking"));
 }
 
 #[test]
