@@ -502,7 +502,94 @@ pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
     read_us_pronoun(text, &mut words);
     read_sat_office(text, &mut words);
+    read_foreign_passport(&mut words);
     words
+}
+
+/// A passport with a nationality ("my Honduran passport", "pasaporte venezolano") is another
+/// country's: the nationality reads "foreign", so that no nationality list is needed elsewhere.
+fn read_foreign_passport(words: &mut [String]) {
+    const NATIONALITIES_EN: &[&str] = &[
+        "american",
+        "canadian",
+        "british",
+        "german",
+        "french",
+        "spanish",
+        "italian",
+        "indian",
+        "chinese",
+        "korean",
+        "japanese",
+        "brazilian",
+        "argentinian",
+        "argentine",
+        "colombian",
+        "venezuelan",
+        "cuban",
+        "honduran",
+        "guatemalan",
+        "salvadoran",
+        "nicaraguan",
+        "peruvian",
+        "chilean",
+        "ecuadorian",
+        "dominican",
+        "haitian",
+        "australian",
+        "dutch",
+        "swiss",
+        "russian",
+        "ukrainian",
+        "us",
+        "uk",
+    ];
+    const NATIONALITIES_ES: &[&str] = &[
+        "americano",
+        "estadounidense",
+        "gringo",
+        "canadiense",
+        "britanico",
+        "aleman",
+        "frances",
+        "espanol",
+        "italiano",
+        "indio",
+        "chino",
+        "coreano",
+        "japones",
+        "brasileno",
+        "argentino",
+        "colombiano",
+        "venezolano",
+        "cubano",
+        "hondureno",
+        "guatemalteco",
+        "salvadoreno",
+        "nicaraguense",
+        "peruano",
+        "chileno",
+        "ecuatoriano",
+        "dominicano",
+        "haitiano",
+        "australiano",
+        "holandes",
+        "suizo",
+        "ruso",
+        "ucraniano",
+    ];
+    for i in 0..words.len() {
+        let passport = |j: usize| {
+            words
+                .get(j)
+                .is_some_and(|w| matches!(w.as_str(), "passport" | "pasaporte"))
+        };
+        let english = NATIONALITIES_EN.contains(&words[i].as_str());
+        let spanish = NATIONALITIES_ES.contains(&words[i].as_str());
+        if (english || spanish) && (passport(i + 1) || i > 0 && passport(i - 1)) {
+            words[i] = if english { "foreign" } else { "extranjero" }.to_string();
+        }
+    }
 }
 
 /// "SAT" typed in capitals, in a message not written in capitals, is the tax office ("is the

@@ -85,6 +85,18 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         None
     );
     assert_eq!(topic_of(&one("are you open on sat?").0), Some("hours"));
+    // A passport with a nationality is another country's.
+    for q in [
+        "where can I renew my Canadian passport here in the city?",
+        "tengo residencia temporal y mi pasaporte peruano ya se venció, donde lo saco nuevo?",
+    ] {
+        let (a, _) = one(q);
+        assert_eq!(
+            a.referral().map(|r| e.kb.referrals[r].id.as_str()),
+            Some("mexican_passport"),
+            "{q}"
+        );
+    }
     // Health insurance is the IMSS's, though residents ask it.
     let (a, _) = one("do I have to sign up for IMSS health insurance?");
     assert_eq!(
