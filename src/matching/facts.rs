@@ -272,6 +272,7 @@ pub fn asks_office_location(words: &[String]) -> bool {
         return false;
     }
     asks_way_to_office(words)
+        || asks_the_address(words)
         || words.iter().enumerate().any(|(i, w)| {
             if !WHERE.contains(&w.as_str()) {
                 return false;
@@ -286,6 +287,45 @@ pub fn asks_office_location(words: &[String]) -> bool {
                 .find(|w| !BETWEEN.contains(w) && !IS.contains(w))
                 .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
         })
+}
+
+/// "What's the address for the GPS?", "pásame la dirección": the address, with its article, when
+/// nothing says it is one's own that changed ("I moved, how do I update my address?").
+fn asks_the_address(words: &[String]) -> bool {
+    const ADDRESS: &[&str] = &["address", "direccion", "ubicacion", "location"];
+    const THE: &[&str] = &["the", "la", "su", "exact", "full", "exacta", "completa", "its", "their"];
+    const OWN: &[&str] = &[
+        "new",
+        "nueva",
+        "nuevo",
+        "change",
+        "changed",
+        "changes",
+        "cambio",
+        "cambiar",
+        "cambie",
+        "moved",
+        "move",
+        "moving",
+        "mude",
+        "mudo",
+        "mudanza",
+        "update",
+        "actualizar",
+        "notify",
+        "avisar",
+        "domicilio",
+    ];
+    let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    // "my address" is one's own; "my mom's appointment… the address" is not.
+    let mine = words
+        .windows(2)
+        .any(|p| matches!(p[0].as_str(), "my" | "mi" | "our" | "nuestra") && ADDRESS.contains(&p[1].as_str()));
+    !has(OWN)
+        && !mine
+        && words
+            .windows(2)
+            .any(|p| THE.contains(&p[0].as_str()) && ADDRESS.contains(&p[1].as_str()))
 }
 
 /// "How do I get to the INM?", "¿cómo llego al INM de Ejército Nacional?": the way to the
