@@ -632,6 +632,15 @@ fn what_the_question_plainly_asks_outweighs_a_story() {
         topic_of(&one("how do I get to Mexico City from Cancún?").0),
         Some("address")
     );
+    // "The address" asked is the office's; one's own new address is a change to notify.
+    assert_eq!(
+        topic_of(&one("pásame la dirección porfa, voy con mi suegra").0),
+        Some("address")
+    );
+    assert_eq!(
+        topic_of(&one("I moved last month, do I have to report the new address?").0),
+        Some("notify_changes")
+    );
     // Not when another institution is the subject.
     let (a, text) = one("where is the INM office at the airport?");
     assert_eq!(a.topic(), None, "{text}");
