@@ -209,6 +209,15 @@ fn ways_of_saying_it_from_cuba_and_spain() {
 }
 
 #[test]
+fn copies_to_bring_are_what_to_bring_and_a_copy_forgotten_is_the_copy_shops() {
+    assert_eq!(topic_of(&one("tengo que llevar copias?").0), Some("documents"));
+    assert_eq!(
+        topic_of(&one("se me olvidó llevar copia del pasaporte").0),
+        Some("copies")
+    );
+}
+
+#[test]
 fn whether_it_is_all_done_here_is_the_procedures() {
     for q in [
         "do I have to go somewhere else for some of my paperwork, or is it all here?",
