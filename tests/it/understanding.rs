@@ -390,8 +390,9 @@ fn blind_questions_stay_above_their_floors() {
     let r = measure("tests/data/blind3/questions.tsv");
     assert!(r.overall.accuracy() >= 0.86, "in scope {:.3}", r.overall.accuracy());
     assert!(r.overall.rejection() >= 0.88, "rejected {:.3}", r.overall.rejection());
-    // Blind sets 5, 6 and 7, both halves (the held-out ones are only measured). First runs:
-    // set 5 88.2% in scope, 86.7% rejected; set 6 89.4%, 91.3%; set 7 86.3%, 88.9%.
+    // Blind sets 5 to 9, both halves (the held-out ones are only measured). First runs:
+    // set 5 88.2% in scope, 86.7% rejected; set 6 89.4%, 91.3%; set 7 86.3%, 88.9%; set 8
+    // 91.2%, 90.0%; set 9 91.2%, 86.0%.
     for (file, in_scope, rejected) in [
         ("blind5/questions", 0.95, 0.96),
         ("blind5/holdout", 0.86, 0.88),
@@ -399,6 +400,10 @@ fn blind_questions_stay_above_their_floors() {
         ("blind6/holdout", 0.89, 0.86),
         ("blind7/questions", 0.89, 0.88),
         ("blind7/holdout", 0.86, 0.80),
+        ("blind8/questions", 0.93, 0.96),
+        ("blind8/holdout", 0.88, 0.83),
+        ("blind9/questions", 0.91, 0.88),
+        ("blind9/holdout", 0.87, 0.84),
     ] {
         let r = measure(&format!("tests/data/{file}.tsv"));
         assert!(
@@ -522,7 +527,7 @@ fn another_institution_with_an_opening_question_is_referred() {
 fn blind_conversations_stay_above_their_floor() {
     // First run of blind set 3's conversations, before any tuning: 80.3% of turns.
     // Blind set 5's, both halves together: first run 85.0% of turns; blind set 6's 90.2%; blind
-    // set 7's 88.3%.
+    // set 7's 88.3%; set 8's 88.3%; set 9's 92.9%.
     for (file, floor) in [
         ("blind3/conversations.jsonl", 0.90),
         ("blind5/conversations.jsonl", 0.90),
@@ -531,6 +536,10 @@ fn blind_conversations_stay_above_their_floor() {
         ("blind6/holdout.jsonl", 0.90),
         ("blind7/conversations.jsonl", 0.89),
         ("blind7/holdout.jsonl", 0.90),
+        ("blind8/conversations.jsonl", 0.92),
+        ("blind8/holdout.jsonl", 0.86),
+        ("blind9/conversations.jsonl", 0.91),
+        ("blind9/holdout.jsonl", 0.89),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
         let text = std::fs::read_to_string(path).unwrap();
