@@ -260,9 +260,9 @@ impl Engine {
             // "What is a canje? everyone in my group keeps saying it": the thing asked about,
             // whatever the story around it.
             Some(named)
-        } else if matching::asks_how_to_pay(words)
-            && (m.confidence != Confidence::Confident
-                || words.len() <= SHORT_QUESTION && m.topic().is_some_and(|t| !self.is_procedure(t)))
+        } else if (m.confidence != Confidence::Confident
+            || words.len() <= SHORT_QUESTION && m.topic().is_some_and(|t| !self.is_procedure(t)))
+            && matching::asks_how_to_pay(words)
         {
             // "¿Cómo se paga el trámite?": a short question is how to pay, though the words of
             // paying someone to do it are the fixers'; a procedure named keeps its own answer,

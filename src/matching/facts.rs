@@ -317,6 +317,9 @@ fn asks_the_address(words: &[String]) -> bool {
         "domicilio",
     ];
     let has = |list: &[&str]| words.iter().any(|w| list.contains(&w.as_str()));
+    if !has(ADDRESS) {
+        return false;
+    }
     // "my address" is one's own; "my mom's appointment… the address" is not.
     let mine = words
         .windows(2)
@@ -361,6 +364,11 @@ fn asks_way_to_office(words: &[String]) -> bool {
     const BETWEEN: &[&str] = &[
         "the", "el", "la", "a", "al", "las", "los", "this", "that", "esa", "ese", "de",
     ];
+    // Every way has one of these: most questions are told apart by one look at each word.
+    const VERB: &[&str] = &["get", "llego", "llegar"];
+    if !words.iter().any(|w| VERB.contains(&w.as_str())) {
+        return false;
+    }
     WAY.iter().any(|way| {
         position(words, way).is_some_and(|start| {
             words[start + way.len()..]

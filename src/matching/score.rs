@@ -14,21 +14,26 @@ use crate::knowledge::Lang;
 const STEM_CACHE: usize = 20_000;
 
 /// Words that place a day relative to now ("NEXT tuesday", "el PRÓXIMO lunes"), and the periods
-/// they may place besides days.
-const RELATIVE: &[&str] = &[
-    "next",
-    "this",
-    "last",
-    "coming",
-    "proximo",
-    "proxima",
-    "pasado",
-    "pasada",
-    "siguiente",
-    "este",
-    "esta",
-];
-const PERIOD: &[&str] = &["week", "weekend", "semana"];
+/// they may place besides days. Every word of every message is looked at: a `match`, not a list.
+fn is_relative(word: &str) -> bool {
+    matches!(
+        word,
+        "next"
+            | "this"
+            | "last"
+            | "coming"
+            | "proximo"
+            | "proxima"
+            | "pasado"
+            | "pasada"
+            | "siguiente"
+            | "este"
+            | "esta"
+    )
+}
+fn is_period(word: &str) -> bool {
+    matches!(word, "week" | "weekend" | "semana")
+}
 
 /// A typo-corrected word counts a little less than one typed right.
 const TYPO_FACTOR: f32 = 0.85;
@@ -174,9 +179,7 @@ impl Matcher {
         // "next Tuesday", "el próximo lunes", "this week": the word before the day only places
         // the moment, like the day itself, and says nothing of a topic.
         for i in 1..words.len() {
-            if RELATIVE.contains(&words[i - 1].as_str())
-                && (crate::dates::is_date_word(&words[i]) || PERIOD.contains(&words[i].as_str()))
-            {
+            if is_relative(&words[i - 1]) && (crate::dates::is_date_word(&words[i]) || is_period(&words[i])) {
                 tokens[i - 1] = Token::neutral();
             }
         }

@@ -500,9 +500,25 @@ pub(super) fn frequency(word: &str) -> f32 {
 /// tell ("us" the pronoun or the country, "SAT" the tax office or Saturday).
 pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
-    read_us_pronoun(text, &mut words);
-    read_sat_office(text, &mut words);
-    read_foreign_passport(&mut words);
+    // One look at each word: most messages have none of the words read here.
+    let (mut us, mut sat, mut passport) = (false, false, false);
+    for w in &words {
+        match w.as_str() {
+            "us" => us = true,
+            "sat" => sat = true,
+            "passport" | "pasaporte" => passport = true,
+            _ => {}
+        }
+    }
+    if us {
+        read_us_pronoun(text, &mut words);
+    }
+    if sat {
+        read_sat_office(text, &mut words);
+    }
+    if passport {
+        read_foreign_passport(&mut words);
+    }
     words
 }
 
@@ -578,12 +594,12 @@ fn read_foreign_passport(words: &mut [String]) {
         "ruso",
         "ucraniano",
     ];
+    let is_passport = |w: &String| matches!(w.as_str(), "passport" | "pasaporte");
+    if !words.iter().any(is_passport) {
+        return;
+    }
     for i in 0..words.len() {
-        let passport = |j: usize| {
-            words
-                .get(j)
-                .is_some_and(|w| matches!(w.as_str(), "passport" | "pasaporte"))
-        };
+        let passport = |j: usize| words.get(j).is_some_and(is_passport);
         let english = NATIONALITIES_EN.contains(&words[i].as_str());
         let spanish = NATIONALITIES_ES.contains(&words[i].as_str());
         if (english || spanish) && (passport(i + 1) || i > 0 && passport(i - 1)) {
