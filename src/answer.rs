@@ -170,7 +170,7 @@ impl Engine {
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
         let words = matching::read_words(text);
         let m = self.settled(text, &words, self.matcher.find(text, ctx.hint), ctx);
-        self.about_moment(text, ctx, self.decide(text, &words, m, ctx))
+        self.about_moment(text, &words, ctx, self.decide(text, &words, m, ctx))
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
@@ -179,7 +179,7 @@ impl Engine {
         let words = matching::read_words(text);
         let m = self.settled(text, &words, m, ctx);
         (
-            self.about_moment(text, ctx, self.decide(text, &words, m, ctx)),
+            self.about_moment(text, &words, ctx, self.decide(text, &words, m, ctx)),
             explanation,
         )
     }
@@ -503,15 +503,14 @@ impl Engine {
     /// Reads the moment a message names and, when the message is about opening (its topic is the
     /// hours or the holidays, it says "open" or "abren", or it only names a moment — "and on
     /// Saturday?" — after a question about opening), answers with that topic for that moment.
-    fn about_moment(&self, text: &str, ctx: &Context, mut answer: Answer) -> Answer {
+    fn about_moment(&self, text: &str, words: &[String], ctx: &Context, mut answer: Answer) -> Answer {
         // "Is the embassy open on Saturday?" is about the embassy, whatever the day.
         if matches!(answer.reply, Reply::SmallTalk(_) | Reply::Referral(_)) {
             return answer;
         }
-        let words = matching::read_words(text);
         // "Is BBVA open on Saturday?" is about BBVA: the office's verdict for Saturday is not.
         // "My appointment is at 10:30, when should I arrive?": the time is the appointment's.
-        if matching::asks_others_opening(&words, dates::is_date_word) || matching::asks_when_to_arrive(&words) {
+        if matching::asks_others_opening(words, dates::is_date_word) || matching::asks_when_to_arrive(words) {
             return answer;
         }
         let tz = self.calendar.time_zone();

@@ -155,6 +155,12 @@ impl Token {
 }
 
 impl Matcher {
+    /// Whether an author chose a term: a keyword, title or phrase word of some topic, not only a
+    /// word of its examples or answer.
+    fn chosen(&self, term: u32) -> bool {
+        self.postings(term).iter().any(|&(_, w)| w >= super::index::W_KEYWORD)
+    }
+
     fn postings(&self, term: u32) -> &[(u16, f32)] {
         let t = term as usize;
         &self.postings[self.post_start[t] as usize..self.post_start[t + 1] as usize]
@@ -433,10 +439,7 @@ impl Matcher {
             let terms = [t.term_en, t.term_es];
             content <= MAX_CONTENT_WORDS
                 && terms.iter().any(Option::is_some)
-                && !terms
-                    .into_iter()
-                    .flatten()
-                    .any(|term| self.postings(term).iter().any(|&(_, w)| w >= super::index::W_KEYWORD))
+                && !terms.into_iter().flatten().any(|term| self.chosen(term))
         })
     }
 
@@ -539,10 +542,7 @@ impl Matcher {
         }
         // A word of everyday language ("like", "means") that the knowledge base only has in
         // answers or examples, never as a keyword or title, tells little: it weighs less.
-        let chosen = [term_en, term_es]
-            .into_iter()
-            .flatten()
-            .any(|term| self.postings(term).iter().any(|&(_, w)| w >= super::index::W_KEYWORD));
+        let chosen = [term_en, term_es].into_iter().flatten().any(|term| self.chosen(term));
         let weight = if chosen { 1.0 } else { everyday_weight(zipf) };
         Token {
             stop_en,
