@@ -343,7 +343,7 @@ impl Engine {
             // being discussed.
             None => remembered.filter(|&t| {
                 m.confidence != Confidence::Confident
-                    && (m.confidence == Confidence::Weak && self.level_with_best(&m, t)
+                    && (m.confidence == Confidence::Weak && m.level_with_best(t, LEVEL)
                         || self.matcher.names_no_subject(words))
             }),
         };
@@ -400,16 +400,6 @@ impl Engine {
             .unwrap_or(best)
     }
 
-    /// Whether `topic` is the best of a match or scores within a hair of it.
-    fn level_with_best(&self, m: &Match, topic: usize) -> bool {
-        const LEVEL: f32 = 0.06;
-        let best = m.score();
-        m.best
-            .iter()
-            .chain(&m.runner_ups)
-            .any(|s| s.topic == topic && s.score >= best - LEVEL)
-    }
-
     /// A topic with facts or a checklist: a procedure.
     fn is_procedure(&self, topic: usize) -> bool {
         let t = &self.kb.topics[topic];
@@ -461,6 +451,9 @@ const SERVE_WORDS: &[&str] = &["see", "serve", "attend", "receive"];
 const PASSING_OPENING_WORDS: &[&str] = &[
     "work", "working", "hours", "servicio", "atencion", "trabajan", "laboran",
 ];
+
+/// How near the best a weak match's runner-up may score and still be "level" with it.
+const LEVEL: f32 = 0.06;
 
 /// Words in a question short enough for its form to outweigh its words.
 const SHORT_QUESTION: usize = 6;

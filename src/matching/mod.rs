@@ -106,6 +106,13 @@ impl Match {
         self.best.iter().chain(&self.runner_ups).copied()
     }
 
+    /// Whether `topic` is the best or scores within `margin` of it.
+    pub fn level_with_best(&self, topic: usize, margin: f32) -> bool {
+        let best = self.score();
+        self.ranked_scored()
+            .any(|s| s.topic == topic && s.score >= best - margin)
+    }
+
     /// The best topic and the runner-ups, best first.
     pub fn ranked(&self) -> impl Iterator<Item = usize> + '_ {
         self.ranked_scored().map(|s| s.topic)
