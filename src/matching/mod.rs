@@ -70,6 +70,9 @@ pub struct Match {
     /// The referral (something this office does not do) that explains the question best, when it
     /// explains it better than any topic: `topic` is then an index into `Knowledge::referrals`.
     pub referral: Option<Scored>,
+    /// The best topic explains only the moment the message names, not what it asks about it
+    /// ("will it rain tomorrow morning?"): at most weak, and no example question makes it more.
+    pub moment_only: bool,
     pub lang: Lang,
 }
 

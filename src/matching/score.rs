@@ -32,7 +32,19 @@ fn is_relative(word: &str) -> bool {
     )
 }
 fn is_period(word: &str) -> bool {
-    matches!(word, "week" | "weekend" | "semana")
+    matches!(word, "week" | "weekend" | "weekends" | "semana")
+}
+
+/// Whether word `i` only places a moment: a date word, a period, or "fin(es) de semana".
+fn is_moment(words: &[String], i: usize) -> bool {
+    let w = words[i].as_str();
+    crate::dates::is_date_word(w)
+        || is_period(w)
+        || (matches!(w, "fin" | "fines") && words.get(i + 2).is_some_and(|s| s == "semana"))
+        || (w == "de"
+            && i > 0
+            && matches!(words[i - 1].as_str(), "fin" | "fines")
+            && words.get(i + 1).is_some_and(|s| s == "semana"))
 }
 
 /// A typo-corrected word counts a little less than one typed right.
@@ -92,6 +104,9 @@ const CLEAR_LEAD: f32 = 0.2;
 const NAMED_GAP: f32 = 0.05;
 /// A confident answer needs at least this raw score: one word from an answer's text is not enough.
 const MIN_RAW: f32 = 1.0;
+/// A topic that explains less than this share of a question without its moment words was chosen
+/// by the moment alone (see `moment_carried`).
+const MOMENT_SUBJECT: f32 = 0.34;
 
 /// One word of a question, read against the vocabulary.
 #[derive(Debug, Clone, Copy)]
@@ -216,7 +231,12 @@ impl Matcher {
         let mut telling = vec![0.0f32; self.n_docs];
         let mut own = vec![false; self.n_docs];
         let mut mass = 0.0f32;
-        for (word, t) in words.iter().zip(&tokens) {
+        // What the words that only place a moment ("tomorrow morning", "el fin de semana") give
+        // each topic and weigh in the question: see `moment_carried`.
+        let moment_at: Vec<bool> = (0..words.len()).map(|i| is_moment(&words, i)).collect();
+        let mut moment_scores = vec![0.0f32; if moment_at.contains(&true) { self.n_docs } else { 0 }];
+        let mut moment_mass = 0.0f32;
+        for (i, (word, t)) in words.iter().zip(&tokens).enumerate() {
             if let Some(ex) = explain.as_deref_mut() {
                 ex.words.push(WordReading {
                     word: word.clone(),
@@ -230,6 +250,9 @@ impl Matcher {
                 // A common word the knowledge base does not use (factor 0) weighs less than an
                 // unknown content word.
                 mass += self.unknown_idf * t.unknown_share;
+                if moment_at[i] {
+                    moment_mass += self.unknown_idf * t.unknown_share;
+                }
                 continue;
             }
             token_best.iter_mut().for_each(|s| *s = 0.0);
@@ -249,9 +272,16 @@ impl Matcher {
             // also counts as unknown.
             let best = token_best.iter().copied().fold(0.0, f32::max);
             let share = if ideal > 0.0 { (best / ideal).min(1.0) } else { 0.0 };
-            mass += best + WEAK_WORD * (1.0 - share) * self.unknown_idf * t.weight;
+            let weighs = best + WEAK_WORD * (1.0 - share) * self.unknown_idf * t.weight;
+            mass += weighs;
             for (total, best) in scores.iter_mut().zip(&token_best) {
                 *total += best;
+            }
+            if moment_at[i] {
+                moment_mass += weighs;
+                for (total, best) in moment_scores.iter_mut().zip(&token_best) {
+                    *total += best;
+                }
             }
             // A word a referral knows well and no topic knows at all ("embassy") is its own.
             let topic_best = token_best[..self.n_topics].iter().copied().fold(0.0, f32::max);
@@ -286,6 +316,16 @@ impl Matcher {
             .filter(|(_, t)| t.stop_en || t.stop_es)
             .map(|(i, _)| 1u64 << i)
             .sum();
+        let moment_mask: u64 = moment_at
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| **m)
+            .map(|(i, _)| 1u64 << i)
+            .sum();
+        let bonus_of = |c: u64| {
+            PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
+                + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
+        };
         let bonus: Vec<f32> = covered
             .iter()
             .map(|c| {
@@ -308,6 +348,30 @@ impl Matcher {
             let explained = scores[t] + bonus[t];
             let unexplained = (mass - scores[t]).max(0.0);
             (explained / (explained + lambda * unexplained)).min(1.0)
+        };
+        // "Will it rain in Polanco tomorrow morning?", "tacos en Polanco para el fin de semana":
+        // the hours explain the moment, not what is asked about it. A topic that the rest of the
+        // question does not point to is not confidently its subject; "and tomorrow morning?"
+        // (nothing but the moment) is read by the answer's moment rules.
+        let subject_words = tokens
+            .iter()
+            .zip(&moment_at)
+            .filter(|(t, m)| !(t.stop_en || t.stop_es || **m))
+            .count() as f32;
+        let moment_carried = |t: usize| {
+            if moment_scores.is_empty() || subject_words == 0.0 || mass - moment_mass <= 0.0 {
+                return false;
+            }
+            let lambda = if subject_words > CHATTY_WORDS {
+                CHATTY_WORDS / subject_words
+            } else {
+                1.0
+            };
+            let own = scores[t] - moment_scores[t];
+            let explained = own + bonus_of(covered[t] & !moment_mask);
+            let unexplained = (mass - moment_mass - own).max(0.0);
+            unexplained >= COMMON_WORD_SHARE * self.unknown_idf
+                && explained / (explained + lambda * unexplained) < MOMENT_SUBJECT
         };
         let mut ranked: Vec<(usize, f32, f32)> = (0..self.n_topics)
             .map(|t| (t, conf(t), scores[t] + bonus[t]))
@@ -345,7 +409,10 @@ impl Matcher {
         // or, in a short question, when its subject is a word of its own that no topic knows and
         // it explains nearly as much as the best topic ("is the embassy open on Saturday?": the
         // hours explain all but the embassy). In a long message such a word is often context.
-        let topic_conf = ranked.first().map_or(0.0, |r| r.1);
+        let carried = ranked.first().is_some_and(|r| moment_carried(r.0));
+        let topic_conf = ranked
+            .first()
+            .map_or(0.0, |r| if carried { r.1.min(WEAK) } else { r.1 });
         let topic_raw = ranked.first().map_or(0.0, |r| r.2);
         let short = content_words <= FOREIGN_SUBJECT_WORDS;
         let referral = (self.n_topics..self.n_docs)
@@ -370,6 +437,7 @@ impl Matcher {
                 runner_ups: Vec::new(),
                 tied: 0,
                 referral,
+                moment_only: false,
                 lang,
             };
         };
@@ -392,7 +460,7 @@ impl Matcher {
             .take_while(|&&(_, c, raw)| c >= best_conf * (1.0 - TIE) && raw >= best_raw * (1.0 - TIE))
             .count();
         let dead_heat = tied > 0;
-        let confidence = if best_conf >= CONFIDENT && enough && !dead_heat {
+        let confidence = if best_conf >= CONFIDENT && enough && !dead_heat && !carried {
             Confidence::Confident
         } else if best_conf >= WEAK {
             Confidence::Weak
@@ -408,6 +476,7 @@ impl Matcher {
             runner_ups,
             tied: if enough && best_conf >= CONFIDENT { tied } else { 0 },
             referral,
+            moment_only: carried,
             lang,
         }
     }

@@ -228,6 +228,26 @@ fn whether_it_is_all_done_here_is_the_procedures() {
 }
 
 #[test]
+fn a_moment_alone_does_not_make_a_question_about_the_hours() {
+    // The day and the time are the hours' words, but what is asked of them is the weather or
+    // the traffic.
+    for q in [
+        "is it going to be sunny in polanco on friday afternoon",
+        "will there be traffic on reforma tomorrow morning",
+    ] {
+        assert_eq!(topic_of(&one(q).0), None, "{q}");
+    }
+    // Going there, or asking whether it is open, at that moment is.
+    for q in [
+        "can I go tomorrow morning with my kids?",
+        "can i go to the office on friday afternoon",
+        "abren el sabado en la mañana?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("hours"), "{q}");
+    }
+}
+
+#[test]
 fn paying_by_card_and_common_mistakes() {
     for (q, expected) in [
         ("can I pay with a visa card?", "fees"),
