@@ -326,7 +326,7 @@ impl Engine {
             Some(_) if m.confidence != Confidence::Confident => m
                 .ranked()
                 .take(2)
-                .filter(|_| m.confidence == Confidence::Weak)
+                .filter(|_| m.confidence == Confidence::Weak && !m.subject_missed)
                 .find(|&t| self.is_procedure(t))
                 .or(remembered),
             Some(_) => None,

@@ -120,7 +120,7 @@ impl Examples {
     /// questions is clearly its best topic's; otherwise the match as it was.
     fn confirmed(&self, kb: &Knowledge, matcher: &Matcher, text: &str, m: Match, best: Scored) -> Match {
         let question = stems(matcher, text);
-        if question.len() < MANY_WORDS || m.moment_only {
+        if question.len() < MANY_WORDS || m.subject_missed {
             return m;
         }
         let mut near: Vec<(f32, usize)> = self

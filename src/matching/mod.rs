@@ -70,9 +70,10 @@ pub struct Match {
     /// The referral (something this office does not do) that explains the question best, when it
     /// explains it better than any topic: `topic` is then an index into `Knowledge::referrals`.
     pub referral: Option<Scored>,
-    /// The best topic explains only the moment the message names, not what it asks about it
-    /// ("will it rain tomorrow morning?"): at most weak, and no example question makes it more.
-    pub moment_only: bool,
+    /// The best topic misses what the message asks about: it explains only the moment named
+    /// ("will it rain tomorrow morning?") or not the thing sought ("how much is a torta?"). At
+    /// most weak, and neither an example question nor a fact asked makes it more.
+    pub subject_missed: bool,
     pub lang: Lang,
 }
 

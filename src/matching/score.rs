@@ -236,7 +236,15 @@ impl Matcher {
         let moment_at: Vec<bool> = (0..words.len()).map(|i| is_moment(&words, i)).collect();
         let mut moment_scores = vec![0.0f32; if moment_at.contains(&true) { self.n_docs } else { 0 }];
         let mut moment_mass = 0.0f32;
+        // What the question seeks ("how much is a PIZZA", "good DENTIST near Polanco"): a topic
+        // that does not explain it is not what is asked, and a word no topic knows is something
+        // the knowledge base has nothing on.
+        let sought = super::subjects::sought(&words);
+        let mut sought_missed = vec![false; if sought.is_empty() { 0 } else { self.n_docs }];
+        let mut sought_unknown = false;
+        let mut sought_any = false;
         for (i, (word, t)) in words.iter().zip(&tokens).enumerate() {
+            let seeks = sought.contains(&i) && !(t.stop_en || t.stop_es || word.bytes().all(|b| b.is_ascii_digit()));
             if let Some(ex) = explain.as_deref_mut() {
                 ex.words.push(WordReading {
                     word: word.clone(),
@@ -250,6 +258,7 @@ impl Matcher {
                 // A common word the knowledge base does not use (factor 0) weighs less than an
                 // unknown content word.
                 mass += self.unknown_idf * t.unknown_share;
+                sought_unknown |= seeks;
                 if moment_at[i] {
                     moment_mass += self.unknown_idf * t.unknown_share;
                 }
@@ -276,6 +285,20 @@ impl Matcher {
             mass += weighs;
             for (total, best) in scores.iter_mut().zip(&token_best) {
                 *total += best;
+            }
+            if seeks {
+                sought_any = true;
+                // A real word read as a keyword it resembles ("pizza" as "plaza") is still that word.
+                sought_unknown |= t.factor < 1.0 && frequency(word) > 0.0;
+                // Missed by a topic when a referral knows it best ("how much does a LAWYER cost").
+                let (topics, referrals) = token_best.split_at(self.n_topics);
+                if referrals.iter().copied().fold(0.0, f32::max)
+                    >= topics.iter().copied().fold(f32::MIN_POSITIVE, f32::max)
+                {
+                    for (missed, best) in sought_missed.iter_mut().zip(&token_best) {
+                        *missed |= *best == 0.0;
+                    }
+                }
             }
             if moment_at[i] {
                 moment_mass += weighs;
@@ -423,7 +446,12 @@ impl Matcher {
                 let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
                 let clearly = c >= FOREIGN_SUBJECT && c >= topic_conf + CLEAR_LEAD;
                 let named = bonus[d] > 0.0 && c >= CONFIDENT && c >= topic_conf - NAMED_GAP;
-                (better || own_subject || clearly || named) && (raw >= MIN_RAW || bonus[d] > 0.0)
+                // "How much does a lawyer cost?": what is sought is the referral's, not the fees'.
+                let sought_here = sought_any
+                    && !sought_missed[d]
+                    && ranked.first().is_some_and(|r| sought_missed[r.0])
+                    && c >= FOREIGN_SUBJECT;
+                (better || own_subject || clearly || named || sought_here) && (raw >= MIN_RAW || bonus[d] > 0.0)
             })
             .max_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
             .map(|(d, score, _)| Scored {
@@ -437,7 +465,7 @@ impl Matcher {
                 runner_ups: Vec::new(),
                 tied: 0,
                 referral,
-                moment_only: false,
+                subject_missed: false,
                 lang,
             };
         };
@@ -460,7 +488,8 @@ impl Matcher {
             .take_while(|&&(_, c, raw)| c >= best_conf * (1.0 - TIE) && raw >= best_raw * (1.0 - TIE))
             .count();
         let dead_heat = tied > 0;
-        let confidence = if best_conf >= CONFIDENT && enough && !dead_heat && !carried {
+        let subject_missed = carried || sought_unknown || sought_missed.get(best).copied().unwrap_or(false);
+        let confidence = if best_conf >= CONFIDENT && enough && !dead_heat && !subject_missed {
             Confidence::Confident
         } else if best_conf >= WEAK {
             Confidence::Weak
@@ -476,7 +505,7 @@ impl Matcher {
             runner_ups,
             tied: if enough && best_conf >= CONFIDENT { tied } else { 0 },
             referral,
-            moment_only: carried,
+            subject_missed,
             lang,
         }
     }

@@ -1,8 +1,12 @@
-//! Whose opening a question asks about. "What time does BBVA open?", "¿a qué hora cierra
-//! Antara?" and "horario del museo" ask about another place, and the office's hours are no
-//! answer to them; "what time do you open?", "¿a qué hora abre migración?" and "is it open on
-//! Saturday?" ask about the office. Read from the grammar of the few ways people ask, so that
-//! any name (a mall, a bank, a museum nobody wrote down) is recognised as someone else's.
+//! What a question is about, read from its grammar.
+//!
+//! Whose opening it asks about: "What time does BBVA open?", "¿a qué hora cierra Antara?" and
+//! "horario del museo" ask about another place, and the office's hours are no answer to them;
+//! "what time do you open?", "¿a qué hora abre migración?" and "is it open on Saturday?" ask
+//! about the office. Read from the grammar of the few ways people ask, so that any name (a mall,
+//! a bank, a museum nobody wrote down) is recognised as someone else's. Likewise the thing a
+//! question seeks a price or a place for ("how much is a torta?"), a term it asks defined, and
+//! whether it asks when to arrive for an appointment.
 
 use super::words::{DOMAIN, frequency, normalize, position, sounds};
 
@@ -426,6 +430,132 @@ pub fn asks_when_to_arrive(words: &[String]) -> bool {
     has_appointment && (asks(WHEN_EN, ARRIVE_EN) || asks(WHEN_ES, ARRIVE_ES))
 }
 
+/// The words naming what a question asks a price for, or asks where to find, buy or get, or
+/// asks to have recommended: "how much is a PIZZA", "¿cuánto cuesta el BOLETO del metro?", "where
+/// can I buy a SIM CARD", "recommend a good INTERNATIONAL SCHOOL for my kids", "busco DEPA en renta",
+/// as a range of `words`. At most
+/// `SOUGHT_WORDS` words after the asking ones and their articles, up to a word that begins
+/// something else ("for", "near", "para", "cerca"). Stop words among them are the caller's to skip.
+pub fn sought(words: &[String]) -> std::ops::Range<usize> {
+    const ASKS: &[&[&str]] = &[
+        &["how", "much", "is"],
+        &["how", "much", "are"],
+        &["how", "much", "does"],
+        &["how", "much", "do"],
+        &["how", "much", "for"],
+        &["price", "of"],
+        &["price", "for"],
+        &["cost", "of"],
+        &["where", "can", "i", "buy"],
+        &["where", "can", "i", "find"],
+        &["where", "can", "i", "get"],
+        &["where", "can", "i", "rent"],
+        &["where", "do", "i", "buy"],
+        &["where", "to", "buy"],
+        &["recommend"],
+        &["suggest"],
+        &["any", "good"],
+        &["a", "good"],
+        &["cuanto", "cuesta"],
+        &["cuanto", "cuestan"],
+        &["cuanto", "vale"],
+        &["cuanto", "valen"],
+        &["cuanto", "cobran", "por"],
+        &["precio", "de"],
+        &["precio", "del"],
+        &["costo", "de"],
+        &["costo", "del"],
+        &["donde", "compro"],
+        &["donde", "consigo"],
+        &["donde", "venden"],
+        &["donde", "puedo", "comprar"],
+        &["donde", "rento"],
+        &["recomienden"],
+        &["recomiendan"],
+        &["recomiendas"],
+        &["recomiendame"],
+        &["recomiendenme"],
+        &["busco"],
+    ];
+    /// Articles and quantifiers between the asking words and the thing: skipped.
+    const LEADING: &[&str] = &[
+        "a", "an", "the", "some", "any", "one", "me", "good", "nice", "cheap", "un", "una", "unos", "unas", "el", "la",
+        "los", "las", "algun", "alguna", "algunos", "buen", "buena", "buenos", "buenas", "mejor",
+    ];
+    /// Words that begin something else: a place, a person, a purpose, the asking verb again ("how
+    /// much does the renewal COST"), a word pointing back ("how much does THAT cost"); or a quantity
+    /// ("for 2 years").
+    const ENDS: &[&str] = &[
+        "for",
+        "near",
+        "around",
+        "close",
+        "in",
+        "at",
+        "by",
+        "to",
+        "with",
+        "from",
+        "on",
+        "and",
+        "or",
+        "if",
+        "para",
+        "pa",
+        "cerca",
+        "en",
+        "por",
+        "con",
+        "de",
+        "del",
+        "y",
+        "o",
+        "que",
+        "q",
+        "k",
+        "si",
+        "alrededor",
+        "junto",
+        "cost",
+        "costs",
+        "charge",
+        "it",
+        "that",
+        "this",
+        "eso",
+        "esto",
+    ];
+    const SOUGHT_WORDS: usize = 2;
+    // "good school near polanco?": a message that begins with what it seeks.
+    let first = words
+        .first()
+        .is_some_and(|w| matches!(w.as_str(), "good" | "best" | "cheap" | "any"))
+        .then_some(0);
+    let Some(end) = first.or_else(|| {
+        ASKS.iter()
+            .filter_map(|a| position(words, a).map(|p| p + a.len()))
+            .min()
+    }) else {
+        return 0..0;
+    };
+    let from = end
+        + words[end..]
+            .iter()
+            .take_while(|w| LEADING.contains(&w.as_str()))
+            .count();
+    // "¿cuánto cuesta renovar?" seeks a price for doing something: a procedure, not a thing.
+    let infinitive = |w: &str| w.len() >= 5 && (w.ends_with("ar") || w.ends_with("er") || w.ends_with("ir"));
+    if from == end && words.get(from).is_some_and(|w| infinitive(w)) {
+        return 0..0;
+    }
+    let len = words[from..]
+        .iter()
+        .take(SOUGHT_WORDS)
+        .take_while(|w| !ENDS.contains(&w.as_str()) && !w.bytes().any(|b| b.is_ascii_digit()))
+        .count();
+    from..from + len
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -450,6 +580,34 @@ mod tests {
             "what time should I get there if I don't have an appointment",
         ] {
             assert!(!asks_when_to_arrive(&normalize(q)), "{q}");
+        }
+    }
+
+    #[test]
+    fn the_thing_a_question_seeks() {
+        let sought_in = |q: &str| {
+            let words = normalize(q);
+            words[sought(&words)].join(" ")
+        };
+        for (q, thing) in [
+            ("how much is a pizza around here", "pizza"),
+            ("cuanto cuesta una pizza", "pizza"),
+            ("¿cuánto cuesta el boleto del metro?", "boleto"),
+            ("where can I buy a sim card near the office", "sim card"),
+            (
+                "can you recommend a good international school for my kids",
+                "international school",
+            ),
+            ("busco depa en renta cerca de polanco", "depa"),
+            ("good dentist near polanco?", "dentist"),
+            ("how much does the renewal cost?", "renewal"),
+            ("i want to renew for 2 more years, how much does that cost", ""),
+            ("and how much for 1 more year?", ""),
+            ("cuanto cuesta renovar la temporal", ""),
+            ("where is the office", ""),
+            ("que documentos necesito", ""),
+        ] {
+            assert_eq!(sought_in(q), thing, "{q}");
         }
     }
 

@@ -248,6 +248,32 @@ fn a_moment_alone_does_not_make_a_question_about_the_hours() {
 }
 
 #[test]
+fn a_thing_the_knowledge_base_knows_nothing_of_is_no_topic() {
+    // Something sought near the office that no topic is about is not the neighbourhood.
+    for q in [
+        "good dentist near polanco?",
+        "any good gym around polanco",
+        "cuánto cuesta una torta por ahí?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), None, "{q}");
+    }
+    // Sought, and a referral's business more than any topic's: the referral.
+    let (a, _) = one("how much does a good lawyer cost?");
+    assert_eq!(
+        a.referral().map(|r| engine().kb.referrals[r].id.as_str()),
+        Some("lawyers")
+    );
+    // What the office's topics are about, sought the same way, is.
+    for (q, topic) in [
+        ("how much is the renewal?", "renewal"),
+        ("where can I get copies near the office?", "copies"),
+        ("recomiéndame un lugar para comer cerca", "neighborhood"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(topic), "{q}");
+    }
+}
+
+#[test]
 fn paying_by_card_and_common_mistakes() {
     for (q, expected) in [
         ("can I pay with a visa card?", "fees"),
