@@ -526,11 +526,17 @@ pub fn sought(words: &[String]) -> std::ops::Range<usize> {
         "esto",
     ];
     const SOUGHT_WORDS: usize = 2;
-    // "good school near polanco?": a message that begins with what it seeks.
-    let first = words
+    // "good school near polanco?", "escuela para mis hijos cerca de polanco": a message that
+    // begins with what it seeks.
+    const NEAR: &[&str] = &["near", "nearby", "around", "cerca", "alrededor"];
+    let first = (words
         .first()
         .is_some_and(|w| matches!(w.as_str(), "good" | "best" | "cheap" | "any"))
-        .then_some(0);
+        || words.iter().any(|w| NEAR.contains(&w.as_str()))
+            && words.get(1).is_some_and(|w| {
+                NEAR.contains(&w.as_str()) || matches!(w.as_str(), "for" | "in" | "para" | "en" | "de")
+            }))
+    .then_some(0);
     let Some(end) = first.or_else(|| {
         ASKS.iter()
             .filter_map(|a| position(words, a).map(|p| p + a.len()))
@@ -600,6 +606,8 @@ mod tests {
             ),
             ("busco depa en renta cerca de polanco", "depa"),
             ("good dentist near polanco?", "dentist"),
+            ("escuela para mis hijos cerca de polanco", "escuela"),
+            ("cool, and can I park nearby?", ""),
             ("how much does the renewal cost?", "renewal"),
             ("i want to renew for 2 more years, how much does that cost", ""),
             ("and how much for 1 more year?", ""),

@@ -254,6 +254,7 @@ fn a_thing_the_knowledge_base_knows_nothing_of_is_no_topic() {
         "good dentist near polanco?",
         "any good gym around polanco",
         "cuánto cuesta una torta por ahí?",
+        "colegio para mi hija cerca de polanco",
     ] {
         assert_eq!(topic_of(&one(q).0), None, "{q}");
     }
