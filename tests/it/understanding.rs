@@ -97,6 +97,19 @@ fn other_institutions_are_named_not_confused_with_this_office() {
             "{q}"
         );
     }
+    // The voter ID and the seniors' card are other institutions' cards: not the resident card.
+    let (a, _) = one("mi papa quiere la tarjeta de adulto mayor del inapam");
+    assert_eq!(a.referral().map(|r| e.kb.referrals[r].id.as_str()), Some("other_ids"));
+    for q in [
+        "my wife needs to renew her INE, is that here?",
+        "se le perdio el INE a mi esposo",
+    ] {
+        assert_eq!(topic_of(&one(q).0), None, "{q}");
+    }
+    assert_eq!(
+        topic_of(&one("perdí mi tarjeta de residente").0),
+        Some("card_replacement")
+    );
     // Health insurance is the IMSS's, though residents ask it.
     let (a, _) = one("do I have to sign up for IMSS health insurance?");
     assert_eq!(
