@@ -464,6 +464,8 @@ fn blind_questions_stay_above_their_floors() {
         ("blind8/holdout", 0.88, 0.83),
         ("blind9/questions", 0.91, 0.88),
         ("blind9/holdout", 0.87, 0.84),
+        ("blind10/questions", 0.88, 0.88),
+        ("blind10/holdout", 0.88, 0.80),
     ] {
         let r = measure(&format!("tests/data/{file}.tsv"));
         assert!(
@@ -600,6 +602,8 @@ fn blind_conversations_stay_above_their_floor() {
         ("blind8/holdout.jsonl", 0.86),
         ("blind9/conversations.jsonl", 0.91),
         ("blind9/holdout.jsonl", 0.89),
+        ("blind10/conversations.jsonl", 0.90),
+        ("blind10/holdout.jsonl", 0.86),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
         let text = std::fs::read_to_string(path).unwrap();
