@@ -303,6 +303,8 @@ fn chat_short_forms_are_spelled_out() {
         ("what docs do i need for my appt", "documents"),
         ("reqs for temp residency 2 yrs", "temporary_residency"),
         ("orita esta abierto?", "hours"),
+        ("requisitos pa la perma", "permanent_residency"),
+        ("do you take walkins?", "appointment"),
         ("cual es la dir de la ofi", "address"),
         (
             "ocupo saber si con mi chamba puedo pedir la residencia temporal",
