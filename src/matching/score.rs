@@ -35,11 +35,11 @@ fn is_period(word: &str) -> bool {
     matches!(word, "week" | "weekend" | "weekends" | "semana")
 }
 
-/// Whether word `i` only places a moment: a date word, a period, or "fin(es) de semana".
-fn is_moment(words: &[String], i: usize) -> bool {
+/// Whether word `i` only places a moment: a date word, a period (as its token says), or
+/// "fin(es) de semana".
+fn is_moment(words: &[String], tokens: &[Token], i: usize) -> bool {
     let w = words[i].as_str();
-    crate::dates::is_date_word(w)
-        || is_period(w)
+    tokens[i].moment
         || (matches!(w, "fin" | "fines") && words.get(i + 2).is_some_and(|s| s == "semana"))
         || (w == "de"
             && i > 0
@@ -124,6 +124,8 @@ struct Token {
     weight: f32,
     phrase_en: Option<u32>,
     phrase_es: Option<u32>,
+    /// A date word or a period ("tomorrow", "week"): it only places a moment.
+    moment: bool,
 }
 
 impl Token {
@@ -139,6 +141,7 @@ impl Token {
             weight: 1.0,
             phrase_en: None,
             phrase_es: None,
+            moment: false,
         }
     }
 
@@ -233,8 +236,12 @@ impl Matcher {
         let mut mass = 0.0f32;
         // What the words that only place a moment ("tomorrow morning", "el fin de semana") give
         // each topic and weigh in the question: see `moment_carried`.
-        let moment_at: Vec<bool> = (0..words.len()).map(|i| is_moment(&words, i)).collect();
-        let mut moment_scores = vec![0.0f32; if moment_at.contains(&true) { self.n_docs } else { 0 }];
+        let moment_mask: u64 = (0..words.len())
+            .filter(|&i| is_moment(&words, &tokens, i))
+            .map(|i| 1u64 << i)
+            .sum();
+        let moment_at = |i: usize| (moment_mask >> i) & 1 == 1;
+        let mut moment_scores = vec![0.0f32; if moment_mask != 0 { self.n_docs } else { 0 }];
         let mut moment_mass = 0.0f32;
         // What the question seeks ("how much is a PIZZA", "good DENTIST near Polanco"): a topic
         // that does not explain it is not what is asked, and a word no topic knows is something
@@ -259,7 +266,7 @@ impl Matcher {
                 // unknown content word.
                 mass += self.unknown_idf * t.unknown_share;
                 sought_unknown |= seeks;
-                if moment_at[i] {
+                if moment_at(i) {
                     moment_mass += self.unknown_idf * t.unknown_share;
                 }
                 continue;
@@ -300,7 +307,7 @@ impl Matcher {
                     }
                 }
             }
-            if moment_at[i] {
+            if moment_at(i) {
                 moment_mass += weighs;
                 for (total, best) in moment_scores.iter_mut().zip(&token_best) {
                     *total += best;
@@ -339,12 +346,6 @@ impl Matcher {
             .filter(|(_, t)| t.stop_en || t.stop_es)
             .map(|(i, _)| 1u64 << i)
             .sum();
-        let moment_mask: u64 = moment_at
-            .iter()
-            .enumerate()
-            .filter(|(_, m)| **m)
-            .map(|(i, _)| 1u64 << i)
-            .sum();
         let bonus_of = |c: u64| {
             PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
                 + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
@@ -378,8 +379,8 @@ impl Matcher {
         // (nothing but the moment) is read by the answer's moment rules.
         let subject_words = tokens
             .iter()
-            .zip(&moment_at)
-            .filter(|(t, m)| !(t.stop_en || t.stop_es || **m))
+            .enumerate()
+            .filter(|(i, t)| !(t.stop_en || t.stop_es || moment_at(*i)))
             .count() as f32;
         let moment_carried = |t: usize| {
             if moment_scores.is_empty() || subject_words == 0.0 || mass - moment_mass <= 0.0 {
@@ -556,7 +557,8 @@ impl Matcher {
             if let Some(t) = r.1.get(word) {
                 return *t;
             }
-            let t = self.read_new(word);
+            let mut t = self.read_new(word);
+            t.moment = crate::dates::is_date_word(word) || is_period(word);
             r.1.insert(word.to_string(), t);
             t
         })
@@ -622,6 +624,7 @@ impl Matcher {
                 weight: 1.0,
                 phrase_en: None,
                 phrase_es: None,
+                moment: false,
             };
         }
         if !known && !stop_en && !stop_es {
@@ -652,6 +655,7 @@ impl Matcher {
             weight,
             phrase_en: self.phrase_vocab_en.get(en_stem.as_ref()).copied(),
             phrase_es: self.phrase_vocab_es.get(es_stem.as_ref()).copied(),
+            moment: false,
         }
     }
 

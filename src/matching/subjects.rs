@@ -430,53 +430,81 @@ pub fn asks_when_to_arrive(words: &[String]) -> bool {
     has_appointment && (asks(WHEN_EN, ARRIVE_EN) || asks(WHEN_ES, ARRIVE_ES))
 }
 
+/// The ways of asking for a thing (see `sought`).
+const SOUGHT_ASKS: &[&[&str]] = &[
+    &["how", "much", "is"],
+    &["how", "much", "are"],
+    &["how", "much", "does"],
+    &["how", "much", "do"],
+    &["how", "much", "for"],
+    &["price", "of"],
+    &["price", "for"],
+    &["cost", "of"],
+    &["where", "can", "i", "buy"],
+    &["where", "can", "i", "find"],
+    &["where", "can", "i", "get"],
+    &["where", "can", "i", "rent"],
+    &["where", "do", "i", "buy"],
+    &["where", "to", "buy"],
+    &["recommend"],
+    &["suggest"],
+    &["any", "good"],
+    &["a", "good"],
+    &["cuanto", "cuesta"],
+    &["cuanto", "cuestan"],
+    &["cuanto", "vale"],
+    &["cuanto", "valen"],
+    &["cuanto", "cobran", "por"],
+    &["precio", "de"],
+    &["precio", "del"],
+    &["costo", "de"],
+    &["costo", "del"],
+    &["donde", "compro"],
+    &["donde", "consigo"],
+    &["donde", "venden"],
+    &["donde", "puedo", "comprar"],
+    &["donde", "rento"],
+    &["recomienden"],
+    &["recomiendan"],
+    &["recomiendas"],
+    &["recomiendame"],
+    &["recomiendenme"],
+    &["busco"],
+];
+
+/// Whether a word begins one of `SOUGHT_ASKS`: every message is read, and a `match` keeps the
+/// look at each word cheap.
+fn begins_asking(w: &str) -> bool {
+    matches!(
+        w,
+        "how"
+            | "price"
+            | "cost"
+            | "where"
+            | "recommend"
+            | "suggest"
+            | "any"
+            | "a"
+            | "cuanto"
+            | "precio"
+            | "costo"
+            | "donde"
+            | "recomienden"
+            | "recomiendan"
+            | "recomiendas"
+            | "recomiendame"
+            | "recomiendenme"
+            | "busco"
+    )
+}
+
 /// The words naming what a question asks a price for, or asks where to find, buy or get, or
-/// asks to have recommended: "how much is a PIZZA", "¿cuánto cuesta el BOLETO del metro?", "where
-/// can I buy a SIM CARD", "recommend a good INTERNATIONAL SCHOOL for my kids", "busco DEPA en renta",
-/// as a range of `words`. At most
-/// `SOUGHT_WORDS` words after the asking ones and their articles, up to a word that begins
-/// something else ("for", "near", "para", "cerca"). Stop words among them are the caller's to skip.
+/// asks to have recommended, as a range of `words`: "how much is a PIZZA", "¿cuánto cuesta el
+/// BOLETO del metro?", "where can I buy a SIM CARD", "recommend a good INTERNATIONAL SCHOOL for my
+/// kids", "busco DEPA en renta". At most `SOUGHT_WORDS` words after the asking ones and their
+/// articles, up to a word that begins something else ("for", "near", "para", "cerca"). Stop words
+/// among them are the caller's to skip.
 pub fn sought(words: &[String]) -> std::ops::Range<usize> {
-    const ASKS: &[&[&str]] = &[
-        &["how", "much", "is"],
-        &["how", "much", "are"],
-        &["how", "much", "does"],
-        &["how", "much", "do"],
-        &["how", "much", "for"],
-        &["price", "of"],
-        &["price", "for"],
-        &["cost", "of"],
-        &["where", "can", "i", "buy"],
-        &["where", "can", "i", "find"],
-        &["where", "can", "i", "get"],
-        &["where", "can", "i", "rent"],
-        &["where", "do", "i", "buy"],
-        &["where", "to", "buy"],
-        &["recommend"],
-        &["suggest"],
-        &["any", "good"],
-        &["a", "good"],
-        &["cuanto", "cuesta"],
-        &["cuanto", "cuestan"],
-        &["cuanto", "vale"],
-        &["cuanto", "valen"],
-        &["cuanto", "cobran", "por"],
-        &["precio", "de"],
-        &["precio", "del"],
-        &["costo", "de"],
-        &["costo", "del"],
-        &["donde", "compro"],
-        &["donde", "consigo"],
-        &["donde", "venden"],
-        &["donde", "puedo", "comprar"],
-        &["donde", "rento"],
-        &["recomienden"],
-        &["recomiendan"],
-        &["recomiendas"],
-        &["recomiendame"],
-        &["recomiendenme"],
-        &["busco"],
-    ];
     /// Articles and quantifiers between the asking words and the thing: skipped.
     const LEADING: &[&str] = &[
         "a", "an", "the", "some", "any", "one", "me", "good", "nice", "cheap", "un", "una", "unos", "unas", "el", "la",
@@ -532,15 +560,21 @@ pub fn sought(words: &[String]) -> std::ops::Range<usize> {
     let first = (words
         .first()
         .is_some_and(|w| matches!(w.as_str(), "good" | "best" | "cheap" | "any"))
-        || words.iter().any(|w| NEAR.contains(&w.as_str()))
-            && words.get(1).is_some_and(|w| {
-                NEAR.contains(&w.as_str()) || matches!(w.as_str(), "for" | "in" | "para" | "en" | "de")
-            }))
+        || words
+            .get(1)
+            .is_some_and(|w| NEAR.contains(&w.as_str()) || matches!(w.as_str(), "for" | "in" | "para" | "en" | "de"))
+            && words.iter().any(|w| NEAR.contains(&w.as_str())))
     .then_some(0);
+    let asked_at = |i: usize| {
+        SOUGHT_ASKS
+            .iter()
+            .find(|a| a.len() <= words.len() - i && a.iter().zip(&words[i..]).all(|(x, w)| *x == w))
+            .map(|a| i + a.len())
+    };
     let Some(end) = first.or_else(|| {
-        ASKS.iter()
-            .filter_map(|a| position(words, a).map(|p| p + a.len()))
-            .min()
+        (0..words.len())
+            .filter(|&i| begins_asking(&words[i]))
+            .find_map(asked_at)
     }) else {
         return 0..0;
     };
@@ -586,6 +620,13 @@ mod tests {
             "what time should I get there if I don't have an appointment",
         ] {
             assert!(!asks_when_to_arrive(&normalize(q)), "{q}");
+        }
+    }
+
+    #[test]
+    fn every_way_of_asking_for_a_thing_is_looked_at() {
+        for ask in SOUGHT_ASKS {
+            assert!(begins_asking(ask[0]), "{ask:?}");
         }
     }
 
