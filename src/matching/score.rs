@@ -47,6 +47,16 @@ fn is_moment(words: &[String], tokens: &[Token], i: usize) -> bool {
             && words.get(i + 1).is_some_and(|s| s == "semana"))
 }
 
+/// How much a message's unexplained words weigh, given its content words: past `CHATTY_WORDS`,
+/// as if there were only that many.
+fn chatty_scale(content_words: f32) -> f32 {
+    if content_words > CHATTY_WORDS {
+        CHATTY_WORDS / content_words
+    } else {
+        1.0
+    }
+}
+
 /// A typo-corrected word counts a little less than one typed right.
 const TYPO_FACTOR: f32 = 0.85;
 /// Bonus per word of a matched phrase, in idf units; stop words in a phrase count less.
@@ -350,24 +360,14 @@ impl Matcher {
             PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
                 + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
         };
-        let bonus: Vec<f32> = covered
-            .iter()
-            .map(|c| {
-                PHRASE_BONUS * (c & !stop_mask).count_ones() as f32
-                    + PHRASE_STOP_BONUS * (c & stop_mask).count_ones() as f32
-            })
-            .collect();
+        let bonus: Vec<f32> = covered.iter().map(|&c| bonus_of(c)).collect();
 
         // The confidence is the share of the question the topic explains; rank on it, then on
         // the raw score (several topics can explain everything).
         // In a long message (someone typing in a queue) the words a topic leaves unexplained weigh
         // as if there were only `CHATTY_WORDS` content words: the telling ones still decide.
         let content_words = tokens.iter().filter(|t| !(t.stop_en || t.stop_es)).count() as f32;
-        let lambda = if content_words > CHATTY_WORDS {
-            CHATTY_WORDS / content_words
-        } else {
-            1.0
-        };
+        let lambda = chatty_scale(content_words);
         let conf = |t: usize| {
             let explained = scores[t] + bonus[t];
             let unexplained = (mass - scores[t]).max(0.0);
@@ -386,11 +386,7 @@ impl Matcher {
             if moment_scores.is_empty() || subject_words == 0.0 || mass - moment_mass <= 0.0 {
                 return false;
             }
-            let lambda = if subject_words > CHATTY_WORDS {
-                CHATTY_WORDS / subject_words
-            } else {
-                1.0
-            };
+            let lambda = chatty_scale(subject_words);
             let own = scores[t] - moment_scores[t];
             let explained = own + bonus_of(covered[t] & !moment_mask);
             let unexplained = (mass - moment_mass - own).max(0.0);
