@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use crate::calendar::Calendar;
 use crate::dates::{self, Moment};
 use crate::knowledge::{FactKind, Knowledge, Lang};
-use crate::matching::{self, Confidence, Explanation, Match, Matcher, SmallTalk};
+use crate::matching::{self, Confidence, Explanation, FactQuestion, Match, Matcher, SmallTalk};
 
 /// How long a conversation remembers its subject.
 pub const MEMORY_TTL: chrono::Duration = chrono::Duration::minutes(30);
@@ -169,27 +169,30 @@ impl Engine {
     /// Decides the answer to a message.
     pub fn answer(&self, text: &str, ctx: &Context) -> Answer {
         let words = matching::read_words(text);
-        let m = self.settled(text, &words, self.matcher.find(text, ctx.hint), ctx);
-        self.about_moment(text, &words, ctx, self.decide(text, &words, m, ctx))
+        let fact = self.matcher.fact_question_in(&words);
+        let m = self.settled(text, &words, fact, self.matcher.find(text, ctx.hint), ctx);
+        self.about_moment(text, &words, ctx, self.decide(text, &words, fact, m, ctx))
     }
 
     /// Like `answer`, with how the matcher read and scored the message.
     pub fn explain(&self, text: &str, ctx: &Context) -> (Answer, Explanation) {
         let (m, explanation) = self.matcher.explain(text, ctx.hint);
         let words = matching::read_words(text);
-        let m = self.settled(text, &words, m, ctx);
+        let fact = self.matcher.fact_question_in(&words);
+        let m = self.settled(text, &words, fact, m, ctx);
         (
-            self.about_moment(text, &words, ctx, self.decide(text, &words, m, ctx)),
+            self.about_moment(text, &words, ctx, self.decide(text, &words, fact, m, ctx)),
             explanation,
         )
     }
 
     /// A dead heat between topics, settled by the nearest example question when one is; then
     /// what the question plainly asks, whatever its other words say.
-    fn settled(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
+    /// `fact` is the fact the message asks for (`Matcher::fact_question_in` of its words).
+    fn settled(&self, text: &str, words: &[String], fact: Option<FactQuestion>, m: Match, ctx: &Context) -> Match {
         let m = self.examples.settle(&self.kb, &self.matcher, text, words, m);
         let m = self.by_sentence(text, m, ctx);
-        self.by_intent(text, words, m, ctx)
+        self.by_intent(text, words, fact, m, ctx)
     }
 
     /// "How do I get temporary residency? Sorry if this was asked a million times, the search
@@ -228,7 +231,7 @@ impl Engine {
     /// verb say more than a story's stray words ("…my appointment email doesn't say where").
     /// "How long will it take inside?", unclear and not about a procedure being talked about,
     /// is the wait.
-    fn by_intent(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Match {
+    fn by_intent(&self, text: &str, words: &[String], fact: Option<FactQuestion>, m: Match, ctx: &Context) -> Match {
         if m.referral.is_some() {
             return m;
         }
@@ -243,7 +246,6 @@ impl Engine {
         }
         let general =
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
-        let fact = self.matcher.fact_question_in(words);
         let intended = if fact.is_some_and(|q| q.elliptic && q.kind == FactKind::Fee) && self.remembered(ctx).is_none()
         {
             // "¿cuánto sale?" with nothing before it: the fees, though "sale" is also leaving.
@@ -299,9 +301,8 @@ impl Engine {
         }
     }
 
-    fn decide(&self, text: &str, words: &[String], m: Match, ctx: &Context) -> Answer {
+    fn decide(&self, text: &str, words: &[String], question: Option<FactQuestion>, m: Match, ctx: &Context) -> Answer {
         let lang = m.lang;
-        let question = self.matcher.fact_question_in(words);
         let remembered = self.remembered(ctx);
         // Only a conversation with a subject has follow-ups: a first message skips the check.
         // "ok where's the office?" says where to go, whatever was asked before.

@@ -22,7 +22,7 @@ use calendar::{
     calendar_date, day_number, day_of_month, is_tomorrow, lone_day, month, next_week, next_weekday, ordinal, weekday,
     weekday_of_month,
 };
-use named::{named, named_in, with_year};
+use named::{named, named_in, starts_named, with_year};
 use time::{Meridiem, clock, is_time_word, minutes_pm, resolve, suffixed_hour};
 use words::{DATE_WORDS, ENGLISH_HINTS, tokenize};
 
@@ -71,6 +71,49 @@ enum Strength {
 /// office's time zone: "tomorrow" and "Saturday" are counted from its day.
 pub fn read(text: &str, now: DateTime<Tz>) -> Option<Moment> {
     let toks = tokenize(text);
+    // Most messages name no moment: a quick look at each word spares them every reader.
+    if !toks.iter().any(|w| may_place_cached(w)) {
+        return None;
+    }
+    read_tokens(&toks, now)
+}
+
+/// Whether a word can take part in a moment. Every reading in `read_tokens` needs at least one
+/// such word: a digit, a date word (weekday, month, "mañana", "pm"…), "tomorrow" misspelt, the
+/// first word of a named day, or a word of the relative readings ("ayer", "fin de semana").
+fn may_place(w: &str) -> bool {
+    w.bytes().any(|b| b.is_ascii_digit())
+        || is_date_word(w)
+        || is_tomorrow(w)
+        || matches!(
+            w,
+            "yesterday" | "ayer" | "pasado" | "noches" | "madrugada" | "night" | "fin" | "medio"
+        )
+        || starts_named(w)
+}
+
+/// `may_place`, remembered per thread: the same words come back in message after message.
+fn may_place_cached(w: &str) -> bool {
+    /// Bounded: a thread that has seen very many different words starts afresh.
+    const MAX: usize = 20_000;
+    thread_local! {
+        static SEEN: std::cell::RefCell<std::collections::HashMap<String, bool>> = Default::default();
+    }
+    SEEN.with(|seen| {
+        let mut seen = seen.borrow_mut();
+        if let Some(&p) = seen.get(w) {
+            return p;
+        }
+        if seen.len() >= MAX {
+            seen.clear();
+        }
+        let p = may_place(w);
+        seen.insert(w.to_string(), p);
+        p
+    })
+}
+
+fn read_tokens(toks: &[String], now: DateTime<Tz>) -> Option<Moment> {
     if toks.is_empty() {
         return None;
     }
@@ -101,7 +144,7 @@ pub fn read(text: &str, now: DateTime<Tz>) -> Option<Moment> {
             i += len;
             continue;
         }
-        if let Some((len, tm, mer)) = clock(&toks, i) {
+        if let Some((len, tm, mer)) = clock(toks, i) {
             time = Some((tm, mer));
             i += len;
             continue;
@@ -168,7 +211,7 @@ pub fn read(text: &str, now: DateTime<Tz>) -> Option<Moment> {
                         continue;
                     }
                     set_day(Strength::Weekday, date, 1);
-                } else if let Some(n) = lone_day(&toks, i) {
+                } else if let Some(n) = lone_day(toks, i) {
                     // "on the 16th", "el día 16": that day of this month or the next.
                     if let Some(d) = day_of_month(today, n) {
                         set_day(Strength::Relative, d, 1);
@@ -236,6 +279,51 @@ mod tests {
     }
     pub(super) fn time(text: &str) -> Option<NaiveTime> {
         read(text, now()).and_then(|m| m.time)
+    }
+
+    /// The quick look in `read` must never hide a moment the readers would find: checked on
+    /// every question and conversation turn of the test sets (thousands, in both languages and
+    /// all their spellings), at two instants.
+    #[test]
+    fn the_quick_look_skips_only_messages_without_a_moment() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = vec![root.join("tests/data")];
+        let mut texts: Vec<String> = Vec::new();
+        while let Some(f) = files.pop() {
+            if f.is_dir() {
+                files.extend(std::fs::read_dir(&f).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            let Ok(body) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            match f.extension().and_then(|e| e.to_str()) {
+                Some("tsv") => texts.extend(
+                    body.lines()
+                        .filter(|l| !l.starts_with('#'))
+                        .filter_map(|l| l.splitn(3, '\t').nth(2).map(str::to_string)),
+                ),
+                Some("jsonl") => texts.extend(
+                    body.lines()
+                        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                        .flat_map(|c| c["turns"].as_array().cloned().unwrap_or_default())
+                        .filter_map(|t| t["text"].as_str().map(str::to_string)),
+                ),
+                _ => {}
+            }
+        }
+        assert!(texts.len() > 3000, "only {} test messages found", texts.len());
+        let later = now() + Duration::days(150);
+        let mut moments = 0;
+        for text in &texts {
+            for at in [now(), later] {
+                let full = read_tokens(&tokenize(text), at);
+                assert_eq!(read(text, at), full, "{text}");
+                moments += usize::from(full.is_some());
+            }
+        }
+        assert!(moments > 500, "only {moments} moments read");
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! for a year (fixed date, offset from Easter, nth Monday) so that "navidad de 2027" and the next
 //! one on or after the message's day come from the same table.
 
+use std::sync::OnceLock;
+
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 use super::calendar::year;
@@ -113,19 +115,35 @@ const NAMED: &[(&str, Named)] = &[
     ("benito juarez", Named::NthMonday(3, 3)),
 ];
 
+/// `NAMED` split into words once: every word of every message is compared with them.
+fn named_words() -> &'static [(Vec<&'static str>, Named)] {
+    static WORDS: OnceLock<Vec<(Vec<&'static str>, Named)>> = OnceLock::new();
+    WORDS.get_or_init(|| NAMED.iter().map(|(p, k)| (p.split(' ').collect(), *k)).collect())
+}
+
+/// Whether a word is (a typo of) the first word of a named day.
+pub(super) fn starts_named(w: &str) -> bool {
+    let first = w.as_bytes().first().copied();
+    named_words()
+        .iter()
+        .filter(|(p, _)| p[0].as_bytes().first().copied() == first)
+        .any(|(p, _)| same_word(p[0], w))
+}
+
+/// A named day's word as written, or one typing slip from a long one.
+fn same_word(p: &str, w: &str) -> bool {
+    p == w || (p.len() >= 7 && fuzzy(w, &[p]).is_some())
+}
+
 fn named_kind(toks: &[String]) -> Option<(usize, Named)> {
     // Every named day starts with the same letter as its first word, typo or not.
     let first = toks.first()?.as_bytes().first().copied()?;
-    NAMED
+    named_words()
         .iter()
-        .filter(|(p, _)| p.as_bytes()[0] == first)
+        .filter(|(p, _)| p[0].as_bytes()[0] == first)
         .find_map(|(phrase, kind)| {
-            let n = phrase.split(' ').count();
-            let same = toks.len() >= n
-                && phrase
-                    .split(' ')
-                    .zip(toks)
-                    .all(|(p, w)| p == w || (p.len() >= 7 && fuzzy(w, &[p]).is_some()));
+            let n = phrase.len();
+            let same = toks.len() >= n && phrase.iter().zip(toks).all(|(p, w)| same_word(p, w));
             same.then_some((n, *kind))
         })
 }

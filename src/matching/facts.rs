@@ -2,6 +2,8 @@
 //! deadline ("how long do I have", "plazo"), documents, form, validity, who it is for, where, or
 //! how long it takes. Word families in both languages, read from the normalised words.
 
+use std::sync::OnceLock;
+
 use super::Matcher;
 use super::words::{DOMAIN, normalize, position};
 use crate::knowledge::FactKind;
@@ -137,21 +139,64 @@ const PERIODS: &[&str] = &[
 const HOW_LONG: &[&[&str]] = &[&["how", "long"], &["cuanto", "tiempo"]];
 const TAKE: &[&str] = &["take", "takes", "taking", "tarda", "tardan", "toma", "lleva"];
 
+/// The fact a single word names (`WORDS`; the first list that has it).
+fn fact_word(w: &str) -> Option<FactKind> {
+    // Sorted once: every message looks up each of its words here, several times.
+    static TABLE: OnceLock<Vec<(&str, FactKind)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<(&str, FactKind)> = Vec::new();
+        for (kind, list) in WORDS {
+            for &w in *list {
+                if !t.iter().any(|(x, _)| *x == w) {
+                    t.push((w, *kind));
+                }
+            }
+        }
+        t.sort_unstable_by_key(|(w, _)| *w);
+        t
+    });
+    table.binary_search_by_key(&w, |(x, _)| *x).ok().map(|i| table[i].1)
+}
+
+/// Whether a word begins one of `PHRASES`: most messages have none, and need no phrase search.
+fn begins_phrase(w: &str) -> bool {
+    static FIRSTS: OnceLock<Vec<&str>> = OnceLock::new();
+    let firsts = FIRSTS.get_or_init(|| {
+        let mut f: Vec<&str> = PHRASES.iter().map(|(_, p)| p[0]).collect();
+        f.sort_unstable();
+        f.dedup();
+        f
+    });
+    firsts.binary_search(&w).is_ok()
+}
+
 /// The fact a question asks for, if it names one, with the positions of the words that name it.
 /// A phrase wins over a single word (the "how long do I have" of a deadline is more than the
 /// "have" of anything else).
 fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
-    let phrase = PHRASES
-        .iter()
-        .find_map(|(k, p)| position(words, p).map(|start| (*k, (start..start + p.len()).collect())));
+    // The first of `PHRASES` (in its order) found anywhere, at its first place; looked for only
+    // where a word can begin one.
+    let mut phrase: Option<(usize, usize)> = None;
+    for start in (0..words.len()).filter(|&i| begins_phrase(&words[i])) {
+        let rest = &words[start..];
+        let found = PHRASES
+            .iter()
+            .take(phrase.map_or(PHRASES.len(), |(p, _)| p))
+            .position(|(_, p)| rest.len() >= p.len() && rest.iter().zip(*p).all(|(a, b)| a == b));
+        if let Some(p) = found {
+            phrase = Some((p, start));
+        }
+    }
+    let phrase = phrase.map(|(p, start)| {
+        let (kind, words) = PHRASES[p];
+        (kind, (start..start + words.len()).collect())
+    });
     phrase
         .or_else(|| {
-            words.iter().enumerate().find_map(|(i, w)| {
-                WORDS
-                    .iter()
-                    .find(|(_, list)| list.contains(&w.as_str()))
-                    .map(|(k, _)| (*k, vec![i]))
-            })
+            words
+                .iter()
+                .enumerate()
+                .find_map(|(i, w)| fact_word(w).map(|k| (k, vec![i])))
         })
         // "How long does the canje take?", "¿cuánto tiempo es la espera?": with nothing more
         // telling, "how long" asks how long something takes.
@@ -268,10 +313,8 @@ pub fn asks_office_location(words: &[String]) -> bool {
         "the", "el", "la", "los", "las", "ubicadas", "ubicados", "this", "that", "esa", "ese", "mero",
     ];
     const OFFICE: &[&str] = &["polanco", "building", "edificio"];
-    if find(words).is_some() {
-        return false;
-    }
-    asks_way_to_office(words)
+    // A fact asked ("where do I pay?") is the fact's question; looked for last, as the dearest.
+    (asks_way_to_office(words)
         || asks_the_address(words)
         || words.iter().enumerate().any(|(i, w)| {
             if !WHERE.contains(&w.as_str()) {
@@ -286,7 +329,8 @@ pub fn asks_office_location(words: &[String]) -> bool {
                 .map(String::as_str)
                 .find(|w| !BETWEEN.contains(w) && !IS.contains(w))
                 .is_some_and(|w| DOMAIN.contains(&w) || OFFICE.contains(&w))
-        })
+        }))
+        && find(words).is_none()
 }
 
 /// "What's the address for the GPS?", "pásame la dirección": the address, with its article, when
@@ -396,10 +440,7 @@ impl Matcher {
             .enumerate()
             .filter(|(i, w)| {
                 let w = w.as_str();
-                !at.contains(i)
-                    && !ELLIPTIC.contains(&w)
-                    && !WORDS.iter().any(|(_, l)| l.contains(&w))
-                    && !PERIODS.contains(&w)
+                !at.contains(i) && !ELLIPTIC.contains(&w) && fact_word(w).is_none() && !PERIODS.contains(&w)
             })
             .map(|(_, w)| w.as_str())
             .collect();
@@ -421,7 +462,7 @@ impl Matcher {
                 || DOMAIN.contains(&w)
                 || self.stop_en.contains(w)
                 || self.stop_es.contains(w)
-                || WORDS.iter().any(|(_, list)| list.contains(&w))
+                || fact_word(w).is_some()
                 || ELLIPTIC.contains(&w)
                 || super::words::is_interjection(w)
         });
@@ -450,7 +491,7 @@ impl Matcher {
                 || crate::dates::is_calendar_word(w)
                 || ELLIPTIC.contains(&w)
                 || ARRIVING.contains(&w)
-                || WORDS.iter().any(|(_, l)| l.contains(&w))
+                || fact_word(w).is_some()
         })
     }
 }

@@ -288,23 +288,24 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
             || super::words::is_interjection(w)
             || (asks_how && HOW_ARE_YOU_FILLERS.contains(&w))
     };
-    let others: Vec<&String> = words
+    let mut others = words
         .iter()
         .zip(&in_greeting)
         .filter(|&(w, &greeting)| !greeting && !listed(w))
-        .map(|(w, _)| w)
-        .collect();
-    if asks_how && !others.is_empty() {
-        return None;
-    }
+        .map(|(w, _)| w);
     let parting = has(THANKS) || has(GOODBYES);
-    let others_ok = others.is_empty()
-        || (parting
-            && others.len() <= OTHER_WORDS
-            && others.len() * 2 <= words.len()
-            && !others.iter().any(|w| telling(w)));
-    if !others_ok {
-        return None;
+    // Only a thanks or a goodbye may carry other words: most questions stop at their first.
+    if asks_how || !parting {
+        if others.next().is_some() {
+            return None;
+        }
+    } else {
+        let others: Vec<&String> = others.collect();
+        if !others.is_empty()
+            && (others.len() > OTHER_WORDS || others.len() * 2 > words.len() || others.iter().any(|w| telling(w)))
+        {
+            return None;
+        }
     }
     if has(THANKS) {
         Some(SmallTalk::Thanks)
