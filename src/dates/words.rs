@@ -65,13 +65,20 @@ pub(super) const UNITS: &[&str] = &[
 pub(super) fn tokenize(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut cur = String::new();
-    let chars: Vec<char> = text
-        .chars()
-        .take(MAX_CHARS)
-        .flat_map(char::to_lowercase)
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .collect();
+    // Most messages are plain ASCII, which has no accents to fold.
+    let chars: Vec<char> = if text.is_ascii() {
+        text.bytes()
+            .take(MAX_CHARS)
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect()
+    } else {
+        text.chars()
+            .take(MAX_CHARS)
+            .flat_map(char::to_lowercase)
+            .nfd()
+            .filter(|c| !is_combining_mark(*c))
+            .collect()
+    };
     for (k, &c) in chars.iter().enumerate() {
         let digit_around = |c: char| {
             cur.chars().last().is_some_and(|l| l.is_ascii_digit())
