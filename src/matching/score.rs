@@ -47,6 +47,11 @@ fn is_moment(words: &[String], tokens: &[Token], i: usize) -> bool {
             && words.get(i + 1).is_some_and(|s| s == "semana"))
 }
 
+/// Whether a word only says where: the office's neighbourhood, or near it.
+fn is_place(word: &str) -> bool {
+    matches!(word, "polanco" | "cerca" | "near" | "nearby" | "cdmx")
+}
+
 /// How much a message's unexplained words weigh, given its content words: past `CHATTY_WORDS`,
 /// as if there were only that many.
 fn chatty_scale(content_words: f32) -> f32 {
@@ -251,7 +256,14 @@ impl Matcher {
             .map(|i| 1u64 << i)
             .sum();
         let moment_at = |i: usize| (moment_mask >> i) & 1 == 1;
-        let mut moment_scores = vec![0.0f32; if moment_mask != 0 { self.n_docs } else { 0 }];
+        // Where the office is ("Polanco", "cerca"): like a moment, it makes no topic the subject
+        // ("busco depa en renta cerca de Polanco"), but unlike one it is still a word to explain.
+        let place_mask: u64 = (0..words.len())
+            .filter(|&i| is_place(&words[i]))
+            .map(|i| 1u64 << i)
+            .sum();
+        let context_mask = moment_mask | place_mask;
+        let mut moment_scores = vec![0.0f32; if context_mask != 0 { self.n_docs } else { 0 }];
         let mut moment_mass = 0.0f32;
         // What the question seeks ("how much is a PIZZA", "good DENTIST near Polanco"): a topic
         // that does not explain it is not what is asked, and a word no topic knows is something
@@ -319,6 +331,8 @@ impl Matcher {
             }
             if moment_at(i) {
                 moment_mass += weighs;
+            }
+            if (context_mask >> i) & 1 == 1 {
                 for (total, best) in moment_scores.iter_mut().zip(&token_best) {
                     *total += best;
                 }
@@ -388,7 +402,7 @@ impl Matcher {
             }
             let lambda = chatty_scale(subject_words);
             let own = scores[t] - moment_scores[t];
-            let explained = own + bonus_of(covered[t] & !moment_mask);
+            let explained = own + bonus_of(covered[t] & !context_mask);
             let unexplained = (mass - moment_mass - own).max(0.0);
             unexplained >= COMMON_WORD_SHARE * self.unknown_idf
                 && explained / (explained + lambda * unexplained) < MOMENT_SUBJECT
