@@ -69,6 +69,9 @@ fn other_institutions_are_named_not_confused_with_this_office() {
             "driving_licence",
         ),
         ("quiero comprar un carro usado, con quien voy?", "driving_licence"),
+        // INM at an airport or a land border is another office.
+        ("does the immigration desk at the airport do renewals?", "other_offices"),
+        ("hay oficina de migracion en nogales?", "other_offices"),
     ] {
         let (a, text) = one(q);
         assert_eq!(a.topic(), None, "{q}");
@@ -257,6 +260,36 @@ fn a_moment_alone_does_not_make_a_question_about_the_hours() {
         "abren el sabado en la mañana?",
     ] {
         assert_eq!(topic_of(&one(q).0), Some("hours"), "{q}");
+    }
+}
+
+#[test]
+fn checking_that_information_is_current_and_a_crowd_outside_are_understood() {
+    for (q, t) in [
+        ("how do I verify the requirements are up to date?", "official_info"),
+        ("como verifico que la info este actualizada?", "official_info"),
+        ("it's so crowded outside, is that normal?", "waiting"),
+        ("esta lleno afuera, siempre es asi?", "waiting"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
+    }
+}
+
+#[test]
+fn the_office_s_neighbourhood_named_in_passing_does_not_make_the_topic() {
+    // "Polanco" and "cerca" are where the thing asked about is, not what is asked.
+    assert_eq!(
+        topic_of(&one("alquiler de departamento cerca de polanco, alguna recomendacion?").0),
+        None
+    );
+    // What is asked of the neighbourhood, or of a topic near it, still is.
+    for (q, t) in [
+        ("is polanco safe at night?", "neighborhood"),
+        ("que hay cerca de polanco para comer?", "neighborhood"),
+        ("cerca de polanco hay copias?", "copies"),
+        ("where do I park near the office?", "parking"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
     }
 }
 
