@@ -324,12 +324,21 @@ impl Engine {
             // "plazo para el canje": a fact of a weakly named procedure (one of the two best, as
             // in a dead heat between the fees and the residency whose fee is asked), else of the
             // subject.
-            Some(_) if m.confidence != Confidence::Confident => m
-                .ranked()
-                .take(2)
-                .filter(|_| m.confidence == Confidence::Weak && !m.subject_missed)
-                .find(|&t| self.is_procedure(t))
-                .or(remembered),
+            // "how much is the canje and what do I bring for it": the fact words pull toward
+            // the general topics, but the procedure named besides them, close behind, is asked.
+            Some(_) if m.confidence != Confidence::Confident => {
+                let weak = m.confidence == Confidence::Weak && !m.subject_missed;
+                m.ranked()
+                    .take(2)
+                    .filter(|_| weak)
+                    .find(|&t| self.is_procedure(t))
+                    .or_else(|| {
+                        self.matcher
+                            .named_besides_fact(text, ctx.hint)
+                            .filter(|&t| weak && self.is_procedure(t) && m.ranked().take(3).any(|r| r == t))
+                    })
+                    .or(remembered)
+            }
             Some(_) => None,
             // "y la permanente igual?": a weakly named procedure, asked the same fact.
             None if carried.is_some() && m.confidence == Confidence::Weak => m
@@ -355,7 +364,7 @@ impl Engine {
         } else {
             let topic = match (follow_up, m.confidence, m.best) {
                 (Some(t), ..) => Some(t),
-                (None, Confidence::Confident, Some(best)) => Some(self.specific(text, best.topic, asked, ctx)),
+                (None, Confidence::Confident, Some(best)) => Some(self.specific(text, words, best.topic, asked, ctx)),
                 _ => None,
             };
             match (topic, m.confidence, m.best) {
@@ -390,9 +399,12 @@ impl Engine {
     /// When a question asks for a fact and its best topic is the general one for that fact
     /// ("fees" for a fee), the procedure it names besides is meant: "how much is the replacement?"
     /// is about the replacement ("documents for my appointment" stays the documents). Without one, a recent subject of the conversation is.
-    fn specific(&self, text: &str, best: usize, asked: Option<FactKind>, ctx: &Context) -> usize {
+    /// Two facts asked ("precio del canje y qué documentos llevo") make the topic general for
+    /// either of them general here.
+    fn specific(&self, text: &str, words: &[String], best: usize, asked: Option<FactKind>, ctx: &Context) -> usize {
         let Some(kind) = asked else { return best };
-        if !self.kb.topics[best].general_for.contains(&kind) {
+        let general = &self.kb.topics[best].general_for;
+        if !general.contains(&kind) && !matching::facts_named(words).any(|k| general.contains(&k)) {
             return best;
         }
         self.matcher

@@ -158,6 +158,11 @@ fn fact_word(w: &str) -> Option<FactKind> {
     table.binary_search_by_key(&w, |(x, _)| *x).ok().map(|i| table[i].1)
 }
 
+/// Every fact a single word of the message names ("precio", "documentos"), in order.
+pub fn facts_named(words: &[String]) -> impl Iterator<Item = FactKind> + '_ {
+    words.iter().filter_map(|w| fact_word(w))
+}
+
 /// Whether a word begins one of `PHRASES`: most messages have none, and need no phrase search.
 fn begins_phrase(w: &str) -> bool {
     static FIRSTS: OnceLock<Vec<&str>> = OnceLock::new();

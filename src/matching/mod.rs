@@ -28,7 +28,7 @@ mod verbs;
 mod words;
 
 pub use explain::{Explanation, Reading, TopicScore, WordReading};
-pub use facts::{FactQuestion, asks_how_to_pay, asks_location, asks_office_location, fact_asked};
+pub use facts::{FactQuestion, asks_how_to_pay, asks_location, asks_office_location, fact_asked, facts_named};
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
 pub use small_talk::{SmallTalk, small_talk, small_talk_in};

@@ -264,6 +264,22 @@ fn a_moment_alone_does_not_make_a_question_about_the_hours() {
 }
 
 #[test]
+fn a_procedure_asked_two_facts_of_is_the_procedure() {
+    // The fee and the documents both pull toward their general topics; the canje is asked.
+    for q in [
+        "whats the fee for the canje and what papers do i bring",
+        "precio del canje y que documentos llevo",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("canje"), "{q}");
+    }
+    // Without a procedure named, the general topic stays.
+    assert_eq!(
+        topic_of(&one("what documents do I need to bring to the office?").0),
+        Some("documents")
+    );
+}
+
+#[test]
 fn checking_that_information_is_current_and_a_crowd_outside_are_understood() {
     for (q, t) in [
         ("how do I verify the requirements are up to date?", "official_info"),
@@ -501,6 +517,10 @@ fn blind_questions_stay_above_their_floors() {
         ("blind9/holdout", 0.87, 0.84),
         ("blind10/questions", 0.88, 0.88),
         ("blind10/holdout", 0.88, 0.80),
+        ("blind11/questions", 0.95, 0.90),
+        ("blind11/holdout", 0.89, 0.82),
+        ("blind12/questions", 0.90, 0.80),
+        ("blind12/holdout", 0.87, 0.72),
     ] {
         let r = measure(&format!("tests/data/{file}.tsv"));
         assert!(
@@ -639,6 +659,10 @@ fn blind_conversations_stay_above_their_floor() {
         ("blind9/holdout.jsonl", 0.89),
         ("blind10/conversations.jsonl", 0.90),
         ("blind10/holdout.jsonl", 0.86),
+        ("blind11/conversations.jsonl", 0.92),
+        ("blind11/holdout.jsonl", 0.90),
+        ("blind12/conversations.jsonl", 0.82),
+        ("blind12/holdout.jsonl", 0.83),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
         let text = std::fs::read_to_string(path).unwrap();
