@@ -199,8 +199,11 @@ impl Engine {
     /// here is useless.": a weak message of several sentences whose one question sentence is
     /// confidently about a topic among its best is about that topic.
     fn by_sentence(&self, text: &str, m: Match, ctx: &Context) -> Match {
-        if m.confidence != Confidence::Weak || m.referral.is_some() {
+        if m.referral.is_some() {
             return m;
+        }
+        if m.confidence != Confidence::Weak {
+            return self.referral_asked(text, m, ctx);
         }
         let sentences: Vec<&str> = text
             .split_inclusive(['?', '.', '!', '\n'])
@@ -224,6 +227,23 @@ impl Engine {
             [t] if m.ranked().take(3).any(|r| r == *t) => m.promoted(*t),
             _ => m,
         }
+    }
+
+    /// "I'm on a temporary resident card and just started a job. How do I enrol in IMSS?": a
+    /// message whose only question is another institution's business (by the matcher's referral
+    /// rules) is a referral, whatever the told sentences around it are about.
+    fn referral_asked(&self, text: &str, m: Match, ctx: &Context) -> Match {
+        let sentences: Vec<&str> = text
+            .split_inclusive(['?', '.', '!', '\n'])
+            .map(str::trim)
+            .filter(|s| s.split_whitespace().count() >= 2)
+            .collect();
+        let questions: Vec<&&str> = sentences.iter().filter(|s| s.ends_with('?')).collect();
+        if sentences.len() < 2 || questions.len() != 1 {
+            return m;
+        }
+        let sm = self.matcher.find(questions[0], ctx.hint);
+        if sm.referral.is_some() { sm } else { m }
     }
 
     /// "Where is the office?" is the topic general for where things are, and "can I pay by

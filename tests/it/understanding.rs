@@ -72,6 +72,11 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         // INM at an airport or a land border is another office.
         ("does the immigration desk at the airport do renewals?", "other_offices"),
         ("hay oficina de migracion en nogales?", "other_offices"),
+        // The residency is what is told; the one question is the IMSS's business.
+        (
+            "I'm a temporary resident and started a new job in Reforma. How do I sign up for the IMSS?",
+            "health_insurance",
+        ),
     ] {
         let (a, text) = one(q);
         assert_eq!(a.topic(), None, "{q}");
