@@ -270,7 +270,7 @@ impl Engine {
         {
             // "¿cuánto sale?" with nothing before it: the fees, though "sale" is also leaving.
             general(FactKind::Fee)
-        } else if matching::asks_office_location(words) {
+        } else if matching::asks_office_location(words) || matching::asks_walking_time(words) {
             general(FactKind::Where)
         } else if matching::asks_when_to_arrive(words) {
             // "My appointment is at 10:30, what time should I get there?": a little early, as

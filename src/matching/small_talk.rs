@@ -120,6 +120,7 @@ const FILLERS: &[&str] = &[
     "the",
     "info",
     "information",
+    "informations",
     "your",
     "all",
     "everyone",

@@ -386,7 +386,7 @@ pub fn defined_term(text: &str) -> Option<String> {
 /// appointment at 10:30, what time should I get there?", "tengo cita a las 11, ¿a qué hora
 /// llego?". That is the day of the visit (come a little early), not the opening hours.
 pub fn asks_when_to_arrive(words: &[String]) -> bool {
-    const APPOINTMENT: &[&str] = &["appointment", "appt", "appointments", "cita", "citas"];
+    const APPOINTMENT: &[&str] = &["appointment", "appt", "appointments", "slot", "cita", "citas"];
     const WHEN_EN: &[&[&str]] = &[&["what", "time"], &["when"], &["how", "early"]];
     const ARRIVE_EN: &[&[&str]] = &[
         &["arrive"],
@@ -428,6 +428,37 @@ pub fn asks_when_to_arrive(words: &[String]) -> bool {
         APPOINTMENT.contains(&w.as_str()) && !words[i.saturating_sub(3)..i].iter().any(|b| NOT.contains(&b.as_str()))
     });
     has_appointment && (asks(WHEN_EN, ARRIVE_EN) || asks(WHEN_ES, ARRIVE_ES))
+}
+
+/// Whether a message asks how long the walk is: "how long is the walk from there", "cuánto se
+/// hace caminando desde el metro". The address says how far the office is from the metro, not
+/// the day of the visit or the wait, whose "how long" it would otherwise be.
+pub fn asks_walking_time(words: &[String]) -> bool {
+    const HOW: &[&[&str]] = &[
+        &["how", "long"],
+        &["how", "far"],
+        &["how", "many", "minutes"],
+        &["cuanto", "tiempo"],
+        &["cuanto", "se", "hace"],
+        &["cuantos", "minutos"],
+        &["que", "tan", "lejos"],
+    ];
+    const WALK: &[&str] = &[
+        "walk",
+        "walking",
+        "walks",
+        "walkable",
+        "caminar",
+        "caminando",
+        "caminata",
+    ];
+    // "walk in" is coming without an appointment, not a walk.
+    let walking = words
+        .iter()
+        .enumerate()
+        .any(|(i, w)| WALK.contains(&w.as_str()) && !words.get(i + 1).is_some_and(|n| n == "in" || n == "ins"))
+        || position(words, &["a", "pie"]).is_some();
+    walking && HOW.iter().any(|how| position(words, how).is_some())
 }
 
 /// The ways of asking for a thing (see `sought`).
@@ -620,6 +651,27 @@ mod tests {
             "what time should I get there if I don't have an appointment",
         ] {
             assert!(!asks_when_to_arrive(&normalize(q)), "{q}");
+        }
+    }
+
+    #[test]
+    fn how_long_the_walk_is() {
+        for q in [
+            "how long is the walk from there",
+            "how long walking from the metro",
+            "how far is it walking from metro polanco?",
+            "cuanto se hace caminando desde el metro",
+            "y a pie cuanto tiempo es?",
+        ] {
+            assert!(asks_walking_time(&normalize(q)), "{q}");
+        }
+        for q in [
+            "how long is the wait if I walk in",
+            "can I walk there from the metro?",
+            "how long does the renewal take",
+            "cuanto tiempo tarda la renovacion",
+        ] {
+            assert!(!asks_walking_time(&normalize(q)), "{q}");
         }
     }
 

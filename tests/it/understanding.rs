@@ -297,6 +297,34 @@ fn checking_that_information_is_current_and_a_crowd_outside_are_understood() {
 }
 
 #[test]
+fn the_walk_the_door_and_the_photo_s_glasses_are_understood() {
+    // After the way there, "how long" with a walk is the walk from the metro, not the wait.
+    let turns = conversation(&[
+        "which metro station is closest to the office?",
+        "and how long to walk from it?",
+    ]);
+    assert_eq!(topic_of(&turns[1].0), Some("address"));
+    assert!(turns[1].1.contains("20"), "{}", turns[1].1);
+    for (q, t) in [
+        ("cuanto tiempo se hace caminando del metro polanco", "address"),
+        // The side entrance is the day of the visit's; the queue is waiting at the door.
+        ("what door do we go in through?", "on_the_day"),
+        ("por cual puerta entramos?", "on_the_day"),
+        (
+            "my appointment is thursday, how early should I get there before my slot?",
+            "on_the_day",
+        ),
+        ("are eyeglasses ok in the card pics", "photos"),
+        ("se puede salir con gafas en la foto", "photos"),
+        ("is english spoken at the counter?", "language"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
+    }
+    assert_eq!(topic_of(&one("how long is the wait if we walk in?").0), Some("waiting"));
+    assert_eq!(topic_of(&one("thanks a lot for the informations!").0), None);
+}
+
+#[test]
 fn the_office_s_neighbourhood_named_in_passing_does_not_make_the_topic() {
     // "Polanco" and "cerca" are where the thing asked about is, not what is asked.
     assert_eq!(
