@@ -382,6 +382,7 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("tel", &["telefono"]),
     ("dir", &["direccion"]),
     ("resi", &["residencia"]),
+    ("temp", &["temporary"]),
     // Work in Mexico, Argentina and Spain.
     ("chamba", &["trabajo"]),
     ("chambear", &["trabajar"]),

@@ -325,6 +325,23 @@ fn the_walk_the_door_and_the_photo_s_glasses_are_understood() {
 }
 
 #[test]
+fn temp_is_temporary_and_having_no_papers_is_regularization() {
+    for (q, t) in [
+        ("how do i renew my temp card", "renewal"),
+        ("temp resident requirements", "temporary_residency"),
+        (
+            "my friend has no papers and has lived here 5 years, can he fix it?",
+            "regularization",
+        ),
+        ("llevo años aquí sin papeles, ¿qué puedo hacer?", "regularization"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
+    }
+    // Papers as documents stay the documents.
+    assert_eq!(topic_of(&one("what papers do i bring?").0), Some("documents"));
+}
+
+#[test]
 fn the_office_s_neighbourhood_named_in_passing_does_not_make_the_topic() {
     // "Polanco" and "cerca" are where the thing asked about is, not what is asked.
     assert_eq!(
