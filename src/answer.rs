@@ -256,7 +256,10 @@ impl Engine {
             return m;
         }
         // "What time does BBVA open?": the office's hours are a guess, offered, not the answer.
-        if m.topic().is_some_and(|t| self.is_opening_topic(t))
+        // The neighbourhood answer names nearby places but not their hours, so it is no more an
+        // answer to "is the Soumaya open on Monday?" than the office's own timetable.
+        if m.topic()
+            .is_some_and(|t| self.is_opening_topic(t) || self.topic_id(t) == "neighborhood")
             && matching::asks_others_opening(words, dates::is_date_word)
         {
             return Match {

@@ -280,11 +280,21 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
                 && others(&words[i - 1])
                 && !THROUGH.contains(&words[i - 1].as_str())
                 && head.is_none_or(|h| others(h) && !THROUGH.contains(&h));
-            after || before
+            // "el museo Soumaya abre": a noun and its name after the article.
+            let named_before = i >= 3
+                && ARTICLES.contains(&words[i - 3].as_str())
+                && words[i - 2..i]
+                    .iter()
+                    .all(|w| others(w) && !THROUGH.contains(&w.as_str()) && !STOP.contains(&w.as_str()))
+                && is_name(&words[i - 1]);
+            after || before || named_before
         } else if TIMETABLE.contains(&w) && words.get(i + 1).is_some_and(|n| OF.contains(&n.as_str())) {
             subject_after(i + 2).is_some_and(|s| others(s) && !TIMETABLE_KINDS.contains(&s))
-        } else if TIMETABLE.contains(&w) {
-            // "Antara mall's opening hours", "Soumaya hours": a name before the hours.
+        } else if TIMETABLE.contains(&w)
+            || (matches!(w, "time" | "times") && i > 0 && matches!(words[i - 1].as_str(), "closing" | "opening"))
+        {
+            // "Antara mall's opening hours", "Soumaya hours", "Antara closing time?": a name
+            // before the hours.
             words[i.saturating_sub(3)..i]
                 .iter()
                 .rev()
@@ -745,6 +755,9 @@ mod tests {
             "a que hora cierra soumaya",
             "What are Antara mall's opening hours?",
             "soumaya hours on sunday",
+            "Antara closing time?",
+            "el museo Soumaya abre los lunes?",
+            "¿la plaza Antara cierra tarde?",
         ] {
             assert!(others(q), "{q}");
         }
@@ -779,6 +792,10 @@ mod tests {
             "me dijeron q abren a las 10, es cierto?",
             "atienden en la manana? entro a trabajar a las 11",
             "could I go on Good Friday, will they even be open?",
+            "closing time?",
+            "what's the opening time on monday",
+            "la oficina de migracion abre los lunes?",
+            "el inm polanco abre el sabado?",
         ] {
             assert!(!others(q), "{q}");
         }

@@ -887,6 +887,10 @@ fn another_place_s_opening_hours_are_not_the_office_s() {
         "a que hora cierra el oxxo?",
         "¿el museo abre los lunes?",
         "horario de costco",
+        // A named place's closing time, and a named museum, asked of the neighbourhood.
+        "Palacio de Hierro closing time?",
+        "after our appointment, is the Soumaya museum open on mondays?",
+        "el museo Jumex abre los martes?",
     ] {
         let (a, text) = one(q);
         assert_eq!(topic_of(&a), None, "{q}: {text}");
@@ -903,6 +907,8 @@ fn another_place_s_opening_hours_are_not_the_office_s() {
         "¿a qué hora cierra la ofisina?",
         "abren el sabado?",
         "horario de atencion",
+        "closing time?",
+        "la oficina de migracion abre los lunes?",
     ] {
         let (a, text) = one(q);
         assert_eq!(topic_of(&a), Some("hours"), "{q}: {text}");
