@@ -502,14 +502,18 @@ pub(super) fn frequency(word: &str) -> f32 {
 pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
     // One look at each word: most messages have none of the words read here.
-    let (mut us, mut sat, mut passport) = (false, false, false);
+    let (mut us, mut sat, mut passport, mut until) = (false, false, false, false);
     for w in &words {
         match w.as_str() {
             "us" => us = true,
             "sat" => sat = true,
             "passport" | "pasaporte" => passport = true,
+            "until" | "till" | "hasta" => until = true,
             _ => {}
         }
+    }
+    if until {
+        drop_so_far(&mut words);
     }
     if us {
         read_us_pronoun(text, &mut words);
@@ -521,6 +525,29 @@ pub fn read_words(text: &str) -> Vec<String> {
         read_foreign_passport(&mut words);
     }
     words
+}
+
+/// "I have done nothing until now", "hasta el momento no me llaman": so far, not a time of the
+/// office's, whose "until" and "now" would otherwise ask for its hours.
+fn drop_so_far(words: &mut Vec<String>) {
+    const SO_FAR: &[&[&str]] = &[
+        &["until", "now"],
+        &["till", "now"],
+        &["up", "until", "now"],
+        &["hasta", "ahora"],
+        &["hasta", "el", "momento"],
+        &["hasta", "la", "fecha"],
+    ];
+    let mut i = 0;
+    while i < words.len() {
+        let at = |p: &[&str]| words[i..].iter().zip(p).filter(|(w, p)| w == p).count() == p.len();
+        match SO_FAR.iter().find(|p| at(p)) {
+            Some(p) => {
+                words.drain(i..i + p.len());
+            }
+            None => i += 1,
+        }
+    }
 }
 
 /// A passport with a nationality ("my Honduran passport", "pasaporte venezolano") is another

@@ -1017,3 +1017,31 @@ fn a_ticket_at_the_door_is_the_queue_and_a_metro_ticket_is_not() {
     let (a, text) = one("cuanto cuesta el boleto del metro");
     assert!(a.referral().is_some(), "{text}");
 }
+
+#[test]
+fn being_lost_oneself_asks_the_way_and_until_now_is_so_far() {
+    for (q, t) in [
+        (
+            "the taxi left me on Ejercito Nacional and I'm lost, where is it?",
+            "address",
+        ),
+        (
+            "ando perdido, ya pase el centro comercial y no veo migracion",
+            "address",
+        ),
+        // A card lost is still the card's.
+        ("i lost my resident card on the bus", "card_replacement"),
+        // "Until now" is so far, not a closing time, even with a day named.
+        (
+            "my card expires on friday and until now I did nothing, what do I do?",
+            "renewal",
+        ),
+        (
+            "hasta el momento no me dicen nada de mi tramite, como lo reviso?",
+            "application_status",
+        ),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
+    }
+    assert_eq!(topic_of(&one("what time are you open until?").0), Some("hours"));
+}
