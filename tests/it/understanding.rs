@@ -1045,3 +1045,16 @@ fn being_lost_oneself_asks_the_way_and_until_now_is_so_far() {
     }
     assert_eq!(topic_of(&one("what time are you open until?").0), Some("hours"));
 }
+
+#[test]
+fn paying_by_card_or_in_cash_is_the_fees() {
+    for q in [
+        "do they accept cards at the bank?",
+        "¿aceptan tarjeta o solo efectivo?",
+        "can I pay in cash?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("fees"), "{q}");
+    }
+    // Taking time to get the card is not paying with one.
+    assert_ne!(topic_of(&one("how long does it take to get the card?").0), Some("fees"));
+}
