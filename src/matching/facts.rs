@@ -99,6 +99,10 @@ const PHRASES: &[(FactKind, &[&str])] = &[
     (FactKind::Documents, &["que", "necesito"]),
     (FactKind::Documents, &["que", "mas", "necesito"]),
     (FactKind::Documents, &["que", "ocupo"]),
+    (FactKind::Documents, &["que", "ocupa"]),
+    (FactKind::Documents, &["que", "necesita"]),
+    // "¿y qué lleva?": what it takes, to bring; "cuánto (tiempo) lleva" is how long.
+    (FactKind::Documents, &["que", "lleva"]),
     (FactKind::Deadline, &["hasta", "cuando"]),
     (FactKind::Deadline, &["para", "cuando"]),
     (FactKind::Validity, &["how", "long", "is", "it", "valid"]),
@@ -172,7 +176,15 @@ fn begins_phrase(w: &str) -> bool {
         f.dedup();
         f
     });
-    firsts.binary_search(&w).is_ok()
+    firsts.binary_search(&w).is_ok() || CHAT_QUE.contains(&w)
+}
+
+/// "q necesito", "k ocupo": chat spellings of "que".
+const CHAT_QUE: &[&str] = &["q", "k"];
+
+/// Whether a message's word is a phrase's word, "que" in any of its chat spellings.
+fn same(word: &str, phrase_word: &str) -> bool {
+    word == phrase_word || (phrase_word == "que" && CHAT_QUE.contains(&word))
 }
 
 /// The fact a question asks for, if it names one, with the positions of the words that name it.
@@ -187,7 +199,7 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
         let found = PHRASES
             .iter()
             .take(phrase.map_or(PHRASES.len(), |(p, _)| p))
-            .position(|(_, p)| rest.len() >= p.len() && rest.iter().zip(*p).all(|(a, b)| a == b));
+            .position(|(_, p)| rest.len() >= p.len() && rest.iter().zip(*p).all(|(a, b)| same(a, b)));
         if let Some(p) = found {
             phrase = Some((p, start));
         }
@@ -509,9 +521,46 @@ const ARRIVING: &[&str] = &[
 
 /// Words that point back at the conversation's subject ("for that", "para eso").
 const ELLIPTIC: &[&str] = &[
-    "that", "it", "this", "one", "eso", "ese", "esa", "esto", "ello", "entonces", "then", "and", "also", "about",
-    "much", "long", "many", "days", "time", "tiempo", "dias", "cuanto", "cuantos", "cuantas", "which", "what", "need",
-    "necesito", "ocupo", "tengo", "have", "bring", "traer",
+    "that",
+    "it",
+    "this",
+    "one",
+    "eso",
+    "ese",
+    "esa",
+    "esto",
+    "ello",
+    "entonces",
+    "then",
+    "and",
+    "also",
+    "about",
+    "much",
+    "long",
+    "many",
+    "days",
+    "time",
+    "tiempo",
+    "dias",
+    "cuanto",
+    "cuantos",
+    "cuantas",
+    "which",
+    "what",
+    "need",
+    "necesito",
+    "ocupo",
+    "tengo",
+    "have",
+    "bring",
+    "traer",
+    "necesita",
+    "ocupa",
+    "ocupan",
+    "necesitan",
+    "lleva",
+    "q",
+    "k",
 ];
 
 #[cfg(test)]
@@ -528,6 +577,11 @@ mod tests {
         assert_eq!(fq("how much is the replacement?"), Some((FactKind::Fee, false)));
         assert_eq!(fq("where can I park?"), Some((FactKind::Where, false)));
         assert_eq!(fq("hola"), None);
+        // Chat spellings and the third person: "what does it need?"
+        assert_eq!(fq("q papeles ocupa"), Some((FactKind::Documents, true)));
+        assert_eq!(fq("y q lleva?"), Some((FactKind::Documents, true)));
+        assert_eq!(fq("k necesito"), Some((FactKind::Documents, true)));
+        assert_ne!(fq("cuanto tiempo lleva?").map(|f| f.0), Some(FactKind::Documents));
         // How to pay is the fees topic's own answer, not the amount or the place of a procedure.
         assert_eq!(fq("where do i pay it?"), None);
         assert_eq!(fq("como se paga el tramite"), None);

@@ -1058,3 +1058,16 @@ fn paying_by_card_or_in_cash_is_the_fees() {
     // Taking time to get the card is not paying with one.
     assert_ne!(topic_of(&one("how long does it take to get the card?").0), Some("fees"));
 }
+
+#[test]
+fn what_it_takes_in_chat_spelling_is_the_procedure_s_checklist() {
+    for follow_up in ["q papeles ocupa?", "y k lleva"] {
+        let turns = conversation(&["mi esposa se cambio de casa, tiene que avisar a migracion?", follow_up]);
+        assert_eq!(
+            topic_of(&turns[1].0),
+            Some("notify_changes"),
+            "{follow_up}: {}",
+            turns[1].1
+        );
+    }
+}
