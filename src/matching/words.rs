@@ -176,6 +176,8 @@ pub(super) const ES_STOP: &[&str] = &[
     "del",
     "disponible",
     "donde",
+    // "y" before an i sound ("padres e hijos"), and the Caribbean "e'" of "es".
+    "e",
     "el",
     "ella",
     "ellos",
@@ -502,18 +504,32 @@ pub(super) fn frequency(word: &str) -> f32 {
 pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
     // One look at each word: most messages have none of the words read here.
-    let (mut us, mut sat, mut passport, mut until) = (false, false, false, false);
+    let (mut us, mut sat, mut passport, mut until, mut mismo) = (false, false, false, false, false);
     for w in &words {
         match w.as_str() {
             "us" => us = true,
             "sat" => sat = true,
             "passport" | "pasaporte" => passport = true,
             "until" | "till" | "hasta" => until = true,
+            "mismo" | "misma" => mismo = true,
             _ => {}
         }
     }
     if until {
         drop_so_far(&mut words);
+    }
+    if mismo {
+        // "hoy mismo", "ahí mismo": only stress on the moment or the place; "el mismo día" is
+        // the same day, which the waiting and appointments answer.
+        const STRESSED: &[&str] = &["hoy", "ahora", "ahorita", "aqui", "ahi", "alli", "alla", "ya"];
+        let mut i = 1;
+        while i < words.len() {
+            if matches!(words[i].as_str(), "mismo" | "misma") && STRESSED.contains(&words[i - 1].as_str()) {
+                words.remove(i);
+            } else {
+                i += 1;
+            }
+        }
     }
     if us {
         read_us_pronoun(text, &mut words);

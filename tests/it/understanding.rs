@@ -1071,3 +1071,17 @@ fn what_it_takes_in_chat_spelling_is_the_procedure_s_checklist() {
         );
     }
 }
+
+#[test]
+fn right_now_and_right_there_stress_the_moment_and_the_place() {
+    for (q, t) in [
+        ("¿puedo ir ahora mismo?", "hours"),
+        ("hoy mismo me puedo presentar?", "hours"),
+        // The Caribbean "e'" of "es" is no word of any topic or referral.
+        ("¿y eso dónde e' que se paga?", "fees"),
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some(t), "{q}");
+    }
+    // The same day is still a subject.
+    assert_ne!(topic_of(&one("¿me entregan la tarjeta el mismo día?").0), Some("hours"));
+}
