@@ -97,6 +97,9 @@ const ACKS: &[&str] = &[
     "sounds",
     "de",
     "acuerdo",
+    // "ni modo": oh well.
+    "ni",
+    "modo",
 ];
 /// Friendly words that may come with small talk and change nothing.
 const FILLERS: &[&str] = &[
@@ -365,6 +368,8 @@ mod tests {
             Some(SmallTalk::Thanks)
         );
         assert_eq!(small_talk("va gracias carnal"), Some(SmallTalk::Thanks));
+        assert_eq!(small_talk("ni modo"), Some(SmallTalk::Ack));
+        assert_eq!(small_talk("bueno, ni modo. gracias!"), Some(SmallTalk::Thanks));
     }
 
     #[test]
