@@ -1085,3 +1085,13 @@ fn right_now_and_right_there_stress_the_moment_and_the_place() {
     // The same day is still a subject.
     assert_ne!(topic_of(&one("¿me entregan la tarjeta el mismo día?").0), Some("hours"));
 }
+
+#[test]
+fn turned_away_for_having_no_appointment_asks_for_one() {
+    for q in [
+        "no me dejaron pasar porque no traia cita, como la consigo?",
+        "we had no appointment so the guard sent us back, how does booking work?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("appointment"), "{q}");
+    }
+}
