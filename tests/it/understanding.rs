@@ -569,10 +569,10 @@ fn blind_questions_stay_above_their_floors() {
         ("blind10/holdout", 0.88, 0.80),
         ("blind11/questions", 0.95, 0.90),
         ("blind11/holdout", 0.89, 0.82),
-        ("blind12/questions", 0.90, 0.80),
+        ("blind12/questions", 0.92, 0.90),
         ("blind12/holdout", 0.87, 0.72),
         // Set 13's first run: 88.3% in scope, 86.7% rejected.
-        ("blind13/questions", 0.86, 0.88),
+        ("blind13/questions", 0.90, 0.92),
         ("blind13/holdout", 0.87, 0.78),
     ] {
         let r = measure(&format!("tests/data/{file}.tsv"));
@@ -714,10 +714,10 @@ fn blind_conversations_stay_above_their_floor() {
         ("blind10/holdout.jsonl", 0.86),
         ("blind11/conversations.jsonl", 0.92),
         ("blind11/holdout.jsonl", 0.90),
-        ("blind12/conversations.jsonl", 0.82),
+        ("blind12/conversations.jsonl", 0.88),
         ("blind12/holdout.jsonl", 0.83),
         // Set 13's first run: 86.7% of turns.
-        ("blind13/conversations.jsonl", 0.88),
+        ("blind13/conversations.jsonl", 0.94),
         ("blind13/holdout.jsonl", 0.84),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
