@@ -216,6 +216,30 @@ const STOP: &[&str] = &[
     "yo", "me", "nosotros", "my", "mi",
 ];
 
+/// Kinds of places other than the office, which "it" or "they" may point back at.
+const PLACES: &[&str] = &[
+    "museum",
+    "museums",
+    "mall",
+    "malls",
+    "bank",
+    "banks",
+    "store",
+    "stores",
+    "shop",
+    "shops",
+    "restaurant",
+    "restaurants",
+    "cafe",
+    "park",
+    "supermarket",
+    "pharmacy",
+    "gallery",
+    "church",
+    "market",
+    "gym",
+];
+
 /// Whether the message asks when some place other than the office opens or closes, naming it.
 /// `words` as `normalize` makes them; `is_moment` tells date and time words ("saturday", "8am"),
 /// which are not subjects.
@@ -242,6 +266,18 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
                 return false;
             };
             let between = &words[aux + 1..i];
+            if let [pronoun] = between
+                && matches!(pronoun.as_str(), "it" | "they")
+            {
+                // "…we want to see the Soumaya museum, is it open on mondays?": the pronoun is
+                // the place last named, if that is a place of another kind than the office.
+                return words[..aux]
+                    .iter()
+                    .rev()
+                    .map(String::as_str)
+                    .find(|w| PLACES.contains(w) || (is_office(w) && !OFFICE[..2].contains(w)))
+                    .is_some_and(|w| PLACES.contains(&w));
+            }
             !between.iter().any(|b| STOP.contains(&b.as_str()))
                 && between
                     .iter()
@@ -758,6 +794,8 @@ mod tests {
             "Antara closing time?",
             "el museo Soumaya abre los lunes?",
             "¿la plaza Antara cierra tarde?",
+            "after the appointment we want to see the Soumaya museum, is it open on mondays?",
+            "there is a bank across the street, is it open on saturday?",
         ] {
             assert!(others(q), "{q}");
         }
@@ -796,6 +834,9 @@ mod tests {
             "what's the opening time on monday",
             "la oficina de migracion abre los lunes?",
             "el inm polanco abre el sabado?",
+            "I have my appointment at the INM, is it open on monday?",
+            "I paid at the bank, now the office: is it open on friday?",
+            "my friend went yesterday, are they open today?",
         ] {
             assert!(!others(q), "{q}");
         }

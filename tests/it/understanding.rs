@@ -890,6 +890,7 @@ fn another_place_s_opening_hours_are_not_the_office_s() {
         // A named place's closing time, and a named museum, asked of the neighbourhood.
         "Palacio de Hierro closing time?",
         "after our appointment, is the Soumaya museum open on mondays?",
+        "after the office we want to visit the Jumex museum, is it open on tuesdays?",
         "el museo Jumex abre los martes?",
     ] {
         let (a, text) = one(q);
