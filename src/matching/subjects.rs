@@ -275,7 +275,7 @@ pub fn asks_others_opening(words: &[String], is_moment: impl Fn(&str) -> bool) -
                     .iter()
                     .rev()
                     .map(String::as_str)
-                    .find(|w| PLACES.contains(w) || (is_office(w) && !OFFICE[..2].contains(w)))
+                    .find(|w| PLACES.contains(w) || (is_office(w) && !matches!(*w, "it" | "they")))
                     .is_some_and(|w| PLACES.contains(&w));
             }
             !between.iter().any(|b| STOP.contains(&b.as_str()))

@@ -519,17 +519,7 @@ pub fn read_words(text: &str) -> Vec<String> {
         drop_so_far(&mut words);
     }
     if mismo {
-        // "hoy mismo", "ahí mismo": only stress on the moment or the place; "el mismo día" is
-        // the same day, which the waiting and appointments answer.
-        const STRESSED: &[&str] = &["hoy", "ahora", "ahorita", "aqui", "ahi", "alli", "alla", "ya"];
-        let mut i = 1;
-        while i < words.len() {
-            if matches!(words[i].as_str(), "mismo" | "misma") && STRESSED.contains(&words[i - 1].as_str()) {
-                words.remove(i);
-            } else {
-                i += 1;
-            }
-        }
+        drop_stressing_mismo(&mut words);
     }
     if us {
         read_us_pronoun(text, &mut words);
@@ -554,14 +544,26 @@ fn drop_so_far(words: &mut Vec<String>) {
         &["hasta", "el", "momento"],
         &["hasta", "la", "fecha"],
     ];
-    let mut i = 0;
+    // The earliest first, so that "up until now" goes whole.
+    while let Some((start, len)) = SO_FAR
+        .iter()
+        .filter_map(|p| position(words, p).map(|start| (start, p.len())))
+        .min()
+    {
+        words.drain(start..start + len);
+    }
+}
+
+/// "hoy mismo", "ahí mismo": only stress on the moment or the place; "el mismo día" is the same
+/// day, which the waiting and appointments answer.
+fn drop_stressing_mismo(words: &mut Vec<String>) {
+    const STRESSED: &[&str] = &["hoy", "ahora", "ahorita", "aqui", "ahi", "alli", "alla", "ya"];
+    let mut i = 1;
     while i < words.len() {
-        let at = |p: &[&str]| words[i..].iter().zip(p).filter(|(w, p)| w == p).count() == p.len();
-        match SO_FAR.iter().find(|p| at(p)) {
-            Some(p) => {
-                words.drain(i..i + p.len());
-            }
-            None => i += 1,
+        if matches!(words[i].as_str(), "mismo" | "misma") && STRESSED.contains(&words[i - 1].as_str()) {
+            words.remove(i);
+        } else {
+            i += 1;
         }
     }
 }
