@@ -407,6 +407,14 @@ impl Matcher {
             unexplained >= COMMON_WORD_SHARE * self.unknown_idf
                 && explained / (explained + lambda * unexplained) < MOMENT_SUBJECT
         };
+        let subject_conf = |d: usize| {
+            let rest = mass - moment_mass;
+            if moment_scores.is_empty() || rest <= 0.0 {
+                return 0.0;
+            }
+            let own = scores[d] - moment_scores[d] + bonus[d];
+            (own / (own + lambda * (rest - own).max(0.0))).min(1.0)
+        };
         let mut ranked: Vec<(usize, f32, f32)> = (0..self.n_topics)
             .map(|t| (t, conf(t), scores[t] + bonus[t]))
             .filter(|(_, _, raw)| *raw > 0.0)
@@ -454,7 +462,11 @@ impl Matcher {
             .filter(|&(d, c, raw)| {
                 // Both may explain everything ("¿qué tiempo hace?"): then the one with more of it.
                 let better = c >= CONFIDENT && (c > topic_conf || (c >= topic_conf && raw > topic_raw));
-                let own_subject = own[d] && short && c >= FOREIGN_SUBJECT && c >= topic_conf - FOREIGN_GAP;
+                // "¿La oficina de Guadalajara abre los sábados?": the moment is the hours', the
+                // subject the referral's; judged on the words that are not the moment.
+                let c_subject = subject_conf(d).max(c);
+                let own_subject =
+                    own[d] && short && c_subject >= FOREIGN_SUBJECT && c_subject >= topic_conf - FOREIGN_GAP;
                 let clearly = c >= FOREIGN_SUBJECT && c >= topic_conf + CLEAR_LEAD;
                 let named = bonus[d] > 0.0 && c >= CONFIDENT && c >= topic_conf - NAMED_GAP;
                 // "How much does a lawyer cost?": what is sought is the referral's, not the fees'.

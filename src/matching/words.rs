@@ -372,6 +372,8 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("yr", &["year"]),
     ("yrs", &["years"]),
     ("hr", &["hour"]),
+    ("hrs", &["hours"]),
+    ("cp", &["codigo", "postal"]),
     ("mins", &["minutes"]),
     ("b4", &["before"]),
     ("govt", &["government"]),

@@ -72,6 +72,9 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         // INM at an airport or a land border is another office.
         ("does the immigration desk at the airport do renewals?", "other_offices"),
         ("hay oficina de migracion en nogales?", "other_offices"),
+        // The day and the opening are the hours' words; what is asked about is another city's.
+        ("la oficina del inm de monterrey abre los sabados?", "other_offices"),
+        ("does the Merida office open on saturdays at 10?", "other_offices"),
         // The residency is what is told; the one question is the IMSS's business.
         (
             "I'm a temporary resident and started a new job in Reforma. How do I sign up for the IMSS?",
@@ -412,6 +415,8 @@ fn chat_short_forms_are_spelled_out() {
         // Mexican "checar" is "revisar"; a folio is what many call the application's number.
         ("quiero checar mi tramite", "application_status"),
         ("where do I check my folio", "application_status"),
+        ("hrs?", "hours"),
+        ("direccion y cp porfa", "address"),
     ] {
         assert_eq!(topic_of(&one(q).0), Some(topic), "{q}");
     }
