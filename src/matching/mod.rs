@@ -17,6 +17,7 @@
 use rust_stemmers::Stemmer;
 use rustc_hash::{FxHashMap, FxHashSet};
 
+mod diminutives;
 mod explain;
 mod facts;
 mod index;

@@ -616,6 +616,16 @@ impl Matcher {
                 term_es = Some(term);
             }
         }
+        if term_es.is_none() && !stop_es {
+            // "la tarjetita", "una filota": the plain word, when the knowledge base uses it.
+            if let Some((stem, term)) = super::diminutives::bases(word).iter().find_map(|b| {
+                let stem = self.stems(b).1;
+                self.terms_es.get(&stem).map(|&t| (stem, t))
+            }) {
+                es_stem = stem.into();
+                term_es = Some(term);
+            }
+        }
         let mut factor = 1.0;
         let known = term_en.is_some() || term_es.is_some() || self.typos.knows(word);
         if (!known && crate::dates::is_date_word(word)) || crate::dates::is_calendar_word(word) {

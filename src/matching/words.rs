@@ -319,6 +319,9 @@ const EXPANSIONS: &[(&str, &[&str])] = &[
     ("xfa", &["por", "favor"]),
     ("xfavor", &["por", "favor"]),
     ("toy", &["estoy"]),
+    ("aki", &["aqui"]),
+    ("x", &["por"]),
+    ("aka", &["aca"]),
     ("ta", &["esta"]),
     ("tons", &["entonces"]),
     ("nel", &["no"]),
@@ -1257,6 +1260,8 @@ mod tests {
             ["que", "documentos", "necesito", "para", "el", "canje"]
         );
         assert_eq!(normalize("dnd"), ["donde"]);
+        assert_eq!(normalize("x matrimonio aki"), ["por", "matrimonio", "aqui"]);
+        assert_eq!(normalize("hrs y cp"), ["hours", "y", "codigo", "postal"]);
     }
 
     #[test]
