@@ -230,6 +230,15 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
                 Some((FactKind::Duration, (start..start + p.len()).chain(taking).collect()))
             })
         })
+        // "¿cuánto?", "y cuánto pues?": alone, "how much" asks the price, as "how much?" does.
+        .or_else(|| {
+            const AROUND: &[&str] = &["y", "e", "and", "pues", "entonces", "ok", "bueno", "so"];
+            let at = words.iter().position(|w| matches!(w.as_str(), "cuanto" | "cuanta"))?;
+            words
+                .iter()
+                .all(|w| AROUND.contains(&w.as_str()) || matches!(w.as_str(), "cuanto" | "cuanta"))
+                .then(|| (FactKind::Fee, vec![at]))
+        })
         .filter(|(k, _)| !(matches!(k, FactKind::Fee | FactKind::Where) && asks_how_to_pay(words)))
 }
 
@@ -582,6 +591,9 @@ mod tests {
         assert_eq!(fq("y q lleva?"), Some((FactKind::Documents, true)));
         assert_eq!(fq("k necesito"), Some((FactKind::Documents, true)));
         assert_ne!(fq("cuanto tiempo lleva?").map(|f| f.0), Some(FactKind::Documents));
+        assert_eq!(fq("cuanto?"), Some((FactKind::Fee, true)));
+        assert_eq!(fq("y cuánto pues?"), Some((FactKind::Fee, true)));
+        assert_eq!(fq("cuanto tiempo?").map(|f| f.0), Some(FactKind::Duration));
         // How to pay is the fees topic's own answer, not the amount or the place of a procedure.
         assert_eq!(fq("where do i pay it?"), None);
         assert_eq!(fq("como se paga el tramite"), None);

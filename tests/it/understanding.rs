@@ -1112,3 +1112,10 @@ fn turned_away_for_having_no_appointment_asks_for_one() {
         assert_eq!(topic_of(&one(q).0), Some("appointment"), "{q}");
     }
 }
+
+#[test]
+fn how_much_alone_after_a_procedure_is_its_fee() {
+    let turns = conversation(&["se me rompio la tarjeta de residente", "cuanto?"]);
+    assert_eq!(topic_of(&turns[1].0), Some("card_replacement"), "{}", turns[1].1);
+    assert!(turns[1].1.contains("1,780"), "{}", turns[1].1);
+}
