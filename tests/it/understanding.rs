@@ -72,6 +72,11 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         // INM at an airport or a land border is another office.
         ("does the immigration desk at the airport do renewals?", "other_offices"),
         ("hay oficina de migracion en nogales?", "other_offices"),
+        // School enrolment and renting a flat are asked by new residents, but not of this office.
+        ("what do I need to enrol my kid in a public kindergarten?", "schools"),
+        ("inscripciones de secundaria para extranjeros, que piden?", "schools"),
+        ("how much does a 2 bedroom apartment rent for in Polanco?", "housing"),
+        ("el casero me pide aval para rentar, donde lo consigo?", "housing"),
         // The day and the opening are the hours' words; what is asked about is another city's.
         ("la oficina del inm de monterrey abre los sabados?", "other_offices"),
         ("does the Merida office open on saturdays at 10?", "other_offices"),
@@ -135,6 +140,12 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         assert_eq!(one(q).0.referral(), None, "{q}");
     }
     // The office's own subjects are not referred away.
+    for q in [
+        "I moved to a new apartment, do I need to tell INM?",
+        "me cambie de depa, tengo que avisar a migracion?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("notify_changes"), "{q}");
+    }
     assert_eq!(topic_of(&one("where is the immigration office?").0), Some("address"));
     assert_eq!(
         topic_of(&one("how much is the card replacement?").0),
