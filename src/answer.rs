@@ -279,6 +279,9 @@ impl Engine {
             // "My appointment is at 10:30, what time should I get there?": a little early, as
             // the day of the visit says; the hours would only say the office is open then.
             self.kb.topic_index("on_the_day")
+        } else if matching::asks_if_done_here(words) {
+            // "¿Se hace aquí la reposición o es en otra oficina?": whether this office does it.
+            self.kb.topic_index("procedures")
         } else if m.confidence != Confidence::Confident
             && let Some(named) = matching::defined_term(text).and_then(|t| self.matcher.find(&t, ctx.hint).topic())
         {

@@ -33,7 +33,7 @@ pub use facts::{FactQuestion, asks_how_to_pay, asks_location, asks_office_locati
 pub use index::indexed_text;
 pub use score::{CONFIDENT, WEAK};
 pub use small_talk::{SmallTalk, small_talk, small_talk_in};
-pub use subjects::{asks_others_opening, asks_walking_time, asks_when_to_arrive, defined_term};
+pub use subjects::{asks_if_done_here, asks_others_opening, asks_walking_time, asks_when_to_arrive, defined_term};
 pub use words::{normalize, read_words};
 
 use crate::knowledge::Lang;

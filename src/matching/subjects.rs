@@ -476,6 +476,25 @@ pub fn asks_when_to_arrive(words: &[String]) -> bool {
     has_appointment && (asks(WHEN_EN, ARRIVE_EN) || asks(WHEN_ES, ARRIVE_ES))
 }
 
+/// Whether a message asks if something is done at this office or at another one: "¿ahí mismo
+/// se hace la reposición o es en otra oficina?", "or do they send me to a different office?".
+/// That is what the overview of this office's procedures answers, whichever procedure is named.
+pub fn asks_if_done_here(words: &[String]) -> bool {
+    const OTHER: &[&str] = &["another", "other", "different", "otra", "otro", "distinta", "diferente"];
+    const PLACE: &[&str] = &["office", "oficina", "oficinas", "offices", "sede"];
+    const OR: &[&str] = &["or", "o", "u"];
+    const SENT: &[&str] = &["mandan", "envian", "send", "sent", "go", "ir", "voy", "tengo", "have"];
+    // The other place asked as the alternative ("…or another office?"), or gone to ("do I have
+    // to go to another office?"); "I went to another office and…" tells, it does not ask.
+    words.iter().enumerate().any(|(i, w)| {
+        OTHER.contains(&w.as_str())
+            && words.get(i + 1).is_some_and(|n| PLACE.contains(&n.as_str()))
+            && words[i.saturating_sub(5)..i]
+                .iter()
+                .any(|b| OR.contains(&b.as_str()) || SENT.contains(&b.as_str()))
+    })
+}
+
 /// Whether a message asks how long the walk is: "how long is the walk from there", "cuánto se
 /// hace caminando desde el metro". The address says how far the office is from the metro, not
 /// the day of the visit or the wait, whose "how long" it would otherwise be.

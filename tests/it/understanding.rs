@@ -257,9 +257,17 @@ fn whether_it_is_all_done_here_is_the_procedures() {
     for q in [
         "do I have to go somewhere else for some of my paperwork, or is it all here?",
         "¿todo se tramita aquí o hay que ir a otro lado para algo?",
+        // A procedure named, and whether this office does it or another one.
+        "¿la renovación se hace en Polanco o me toca ir a otra oficina?",
+        "can they do the canje there, or will they send me to a different office?",
     ] {
         assert_eq!(topic_of(&one(q).0), Some("procedures"), "{q}");
     }
+    // Another office told of is not that question.
+    assert_ne!(
+        topic_of(&one("I went to another office and they sent me here, what do I need for the canje?").0),
+        Some("procedures")
+    );
 }
 
 #[test]
