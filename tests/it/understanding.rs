@@ -1138,3 +1138,13 @@ fn how_much_alone_after_a_procedure_is_its_fee() {
     assert_eq!(topic_of(&turns[1].0), Some("card_replacement"), "{}", turns[1].1);
     assert!(turns[1].1.contains("1,780"), "{}", turns[1].1);
 }
+
+#[test]
+fn where_to_read_the_official_requirements_is_the_official_information() {
+    for q in [
+        "where can I read the official requirements? the forums all say different things",
+        "donde veo los requisitos oficiales, en los foros cada quien dice algo distinto",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("official_info"), "{q}");
+    }
+}
