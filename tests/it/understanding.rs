@@ -1148,3 +1148,14 @@ fn where_to_read_the_official_requirements_is_the_official_information() {
         assert_eq!(topic_of(&one(q).0), Some("official_info"), "{q}");
     }
 }
+
+#[test]
+fn the_security_at_the_door_is_the_day_of_the_visit() {
+    for q in [
+        "is there a security guard checking bags at the entrance?",
+        "revisan mochilas en la entrada?",
+        "what's the drill on the day?",
+    ] {
+        assert_eq!(topic_of(&one(q).0), Some("on_the_day"), "{q}");
+    }
+}
