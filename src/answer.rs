@@ -267,6 +267,17 @@ impl Engine {
                 ..m
             };
         }
+        // "¿Cuánto cuesta una comida en Polanco?": the fee words are the fees', what is priced
+        // the neighbourhood's, whose prices are the restaurants'.
+        let others = |t: usize| fact.is_some_and(|q| self.kb.topics[t].others_for.contains(&q.kind));
+        if m.topic().is_some_and(others)
+            || (fact.is_some() && self.matcher.named_besides_fact(text, ctx.hint).is_some_and(others))
+        {
+            return Match {
+                confidence: Confidence::Weak,
+                ..m
+            };
+        }
         let general =
             |kind: FactKind| (0..self.kb.topics.len()).find(|&t| self.kb.topics[t].general_for.contains(&kind));
         let intended = if fact.is_some_and(|q| q.elliptic && q.kind == FactKind::Fee) && self.remembered(ctx).is_none()

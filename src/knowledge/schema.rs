@@ -305,6 +305,11 @@ pub struct Topic {
     /// ("fees" for `fee`): a question that names one gets that procedure's fact instead.
     #[serde(default)]
     pub general_for: Vec<FactKind>,
+    /// The kinds of fact that, asked of this topic's subject, are other people's business: a
+    /// price asked of the neighbourhood ("how much is a coffee in Polanco?") is a café's, so
+    /// such a question is not answered with this topic.
+    #[serde(default)]
+    pub others_for: Vec<FactKind>,
     pub sources: Vec<String>,
     pub last_verified: NaiveDate,
 }

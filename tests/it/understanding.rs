@@ -1159,3 +1159,24 @@ fn the_security_at_the_door_is_the_day_of_the_visit() {
         assert_eq!(topic_of(&one(q).0), Some("on_the_day"), "{q}");
     }
 }
+
+#[test]
+fn the_price_of_things_in_polanco_is_not_this_office_s_fee() {
+    for q in [
+        "how much is a coffee in polanco?",
+        "cuanto cuesta una comida en polanco",
+    ] {
+        let (a, text) = one(q);
+        assert_eq!(topic_of(&a), None, "{q}: {text}");
+        assert!(!text.contains("11,141"), "{q}: {text}");
+    }
+    // The office's own fees, and the parking the visit needs, are still answered.
+    assert_eq!(
+        topic_of(&one("cuanto cuesta la reposicion de tarjeta").0),
+        Some("card_replacement")
+    );
+    assert_eq!(
+        topic_of(&one("how much does parking cost near the office?").0),
+        Some("parking")
+    );
+}
