@@ -509,12 +509,13 @@ pub(super) fn frequency(word: &str) -> f32 {
 pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
     // One look at each word: most messages have none of the words read here.
-    let (mut us, mut sat, mut passport, mut until, mut mismo) = (false, false, false, false, false);
+    let (mut us, mut sat, mut passport, mut visa, mut until, mut mismo) = (false, false, false, false, false, false);
     for w in &words {
         match w.as_str() {
             "us" => us = true,
             "sat" => sat = true,
             "passport" | "pasaporte" => passport = true,
+            "visa" | "visas" => visa = true,
             "until" | "till" | "hasta" => until = true,
             "mismo" | "misma" => mismo = true,
             _ => {}
@@ -535,7 +536,115 @@ pub fn read_words(text: &str) -> Vec<String> {
     if passport {
         read_foreign_passport(&mut words);
     }
+    if visa {
+        read_foreign_visa(&mut words);
+    }
     words
+}
+
+/// Countries other than Mexico, as a visa to go there is asked ("visa for Guatemala", "visa
+/// para ir a Canadá").
+const COUNTRIES: &[&str] = &[
+    "usa",
+    "us",
+    "states",
+    "unidos",
+    "eeuu",
+    "eua",
+    "canada",
+    "guatemala",
+    "belize",
+    "belice",
+    "honduras",
+    "salvador",
+    "nicaragua",
+    "panama",
+    "cuba",
+    "colombia",
+    "venezuela",
+    "ecuador",
+    "peru",
+    "brazil",
+    "brasil",
+    "chile",
+    "argentina",
+    "bolivia",
+    "paraguay",
+    "uruguay",
+    "spain",
+    "espana",
+    "france",
+    "francia",
+    "germany",
+    "alemania",
+    "italy",
+    "italia",
+    "uk",
+    "england",
+    "inglaterra",
+    "britain",
+    "ireland",
+    "irlanda",
+    "portugal",
+    "netherlands",
+    "holanda",
+    "switzerland",
+    "suiza",
+    "europe",
+    "europa",
+    "schengen",
+    "china",
+    "japan",
+    "japon",
+    "korea",
+    "corea",
+    "india",
+    "australia",
+    "russia",
+    "rusia",
+    "turkey",
+    "turquia",
+    "israel",
+    "egypt",
+    "egipto",
+];
+
+/// A visa with another country ("a Guatemalan visa", "visa americana", "do I need a visa for
+/// Guatemala?") is that country's embassy's business, not this office's: the country reads
+/// "embassy", a word of the embassies' referral. A visa obtained in another country ("my visa
+/// from the consulate in Colombia") stays the canje's.
+fn read_foreign_visa(words: &mut [String]) {
+    const TOWARD: &[&str] = &["for", "to", "para", "pa", "a"];
+    let is_visa = |w: &str| matches!(w, "visa" | "visas");
+    // The embassies' referral has these visas among its phrases ("us visa", "visa americana").
+    const NAMED: &[&str] = &["us", "american", "canadian", "americano", "canadiense", "gringo"];
+    let nationality_es = |w: &str| {
+        let masculine = w.strip_suffix('a').map(|stem| format!("{stem}o"));
+        let m = masculine.as_deref().unwrap_or(w);
+        (NATIONALITIES_ES.contains(&w) || NATIONALITIES_ES.contains(&m)) && !NAMED.contains(&w) && !NAMED.contains(&m)
+    };
+    for i in 0..words.len() {
+        if !is_visa(&words[i]) {
+            continue;
+        }
+        if i > 0 && NATIONALITIES_EN.contains(&words[i - 1].as_str()) && !NAMED.contains(&words[i - 1].as_str()) {
+            words[i - 1] = "embassy".to_string();
+        }
+        if words.get(i + 1).is_some_and(|w| nationality_es(w)) {
+            words[i + 1] = "embajada".to_string();
+        }
+        // "visa for Guatemala", "visa para ir a Canadá": a country soon after a "toward" word.
+        let Some(toward) = (i + 1..words.len().min(i + 4)).find(|&j| TOWARD.contains(&words[j].as_str())) else {
+            continue;
+        };
+        if let Some(c) = (toward + 1..words.len().min(toward + 4)).find(|&j| COUNTRIES.contains(&words[j].as_str())) {
+            // "the us" only: "for us" is the pronoun.
+            if words[c] != "us" || words[c - 1] == "the" {
+                let spanish = matches!(words[toward].as_str(), "para" | "pa" | "a");
+                words[c] = if spanish { "embajada" } else { "embassy" }.to_string();
+            }
+        }
+    }
 }
 
 /// "I have done nothing until now", "hasta el momento no me llaman": so far, not a time of the
@@ -573,78 +682,80 @@ fn drop_stressing_mismo(words: &mut Vec<String>) {
     }
 }
 
+// Nationalities other than Mexican, in English and (masculine) Spanish.
+const NATIONALITIES_EN: &[&str] = &[
+    "american",
+    "canadian",
+    "british",
+    "german",
+    "french",
+    "spanish",
+    "italian",
+    "indian",
+    "chinese",
+    "korean",
+    "japanese",
+    "brazilian",
+    "argentinian",
+    "argentine",
+    "colombian",
+    "venezuelan",
+    "cuban",
+    "honduran",
+    "guatemalan",
+    "salvadoran",
+    "nicaraguan",
+    "peruvian",
+    "chilean",
+    "ecuadorian",
+    "dominican",
+    "haitian",
+    "australian",
+    "dutch",
+    "swiss",
+    "russian",
+    "ukrainian",
+    "us",
+    "uk",
+];
+const NATIONALITIES_ES: &[&str] = &[
+    "americano",
+    "estadounidense",
+    "gringo",
+    "canadiense",
+    "britanico",
+    "aleman",
+    "frances",
+    "espanol",
+    "italiano",
+    "indio",
+    "chino",
+    "coreano",
+    "japones",
+    "brasileno",
+    "argentino",
+    "colombiano",
+    "venezolano",
+    "cubano",
+    "hondureno",
+    "guatemalteco",
+    "salvadoreno",
+    "nicaraguense",
+    "peruano",
+    "chileno",
+    "ecuatoriano",
+    "dominicano",
+    "haitiano",
+    "australiano",
+    "holandes",
+    "suizo",
+    "ruso",
+    "ucraniano",
+];
+
 /// A passport with a nationality ("my Honduran passport", "pasaporte venezolano") is another
 /// country's: the nationality reads "foreign", so that no nationality list is needed elsewhere.
 fn read_foreign_passport(words: &mut [String]) {
-    const NATIONALITIES_EN: &[&str] = &[
-        "american",
-        "canadian",
-        "british",
-        "german",
-        "french",
-        "spanish",
-        "italian",
-        "indian",
-        "chinese",
-        "korean",
-        "japanese",
-        "brazilian",
-        "argentinian",
-        "argentine",
-        "colombian",
-        "venezuelan",
-        "cuban",
-        "honduran",
-        "guatemalan",
-        "salvadoran",
-        "nicaraguan",
-        "peruvian",
-        "chilean",
-        "ecuadorian",
-        "dominican",
-        "haitian",
-        "australian",
-        "dutch",
-        "swiss",
-        "russian",
-        "ukrainian",
-        "us",
-        "uk",
-    ];
-    const NATIONALITIES_ES: &[&str] = &[
-        "americano",
-        "estadounidense",
-        "gringo",
-        "canadiense",
-        "britanico",
-        "aleman",
-        "frances",
-        "espanol",
-        "italiano",
-        "indio",
-        "chino",
-        "coreano",
-        "japones",
-        "brasileno",
-        "argentino",
-        "colombiano",
-        "venezolano",
-        "cubano",
-        "hondureno",
-        "guatemalteco",
-        "salvadoreno",
-        "nicaraguense",
-        "peruano",
-        "chileno",
-        "ecuatoriano",
-        "dominicano",
-        "haitiano",
-        "australiano",
-        "holandes",
-        "suizo",
-        "ruso",
-        "ucraniano",
-    ];
     let is_passport = |w: &String| matches!(w.as_str(), "passport" | "pasaporte");
     if !words.iter().any(is_passport) {
         return;
@@ -1251,6 +1362,20 @@ mod tests {
         assert_eq!(normalize("what's"), vec!["what", "is"]);
         assert_eq!(normalize("señor"), vec!["senor"]);
         assert!(normalize("🙂🙂 !!! \u{0007}").is_empty());
+    }
+
+    #[test]
+    fn a_visa_for_another_country_reads_as_its_embassy() {
+        assert_eq!(read_words("visa for guatemala"), ["visa", "for", "embassy"]);
+        assert_eq!(
+            read_words("visa para ir a francia"),
+            ["visa", "para", "ir", "a", "embajada"]
+        );
+        assert_eq!(read_words("a chinese visa"), ["a", "embassy", "visa"]);
+        assert_eq!(read_words("visa guatemalteca"), ["visa", "embajada"]);
+        // Obtained there, it is the Mexican consulate's visa; "for us" is the pronoun.
+        assert_eq!(read_words("visa from colombia"), ["visa", "from", "colombia"]);
+        assert_eq!(read_words("a visa for us"), ["a", "visa", "for", "we"]);
     }
 
     #[test]

@@ -72,6 +72,12 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         // INM at an airport or a land border is another office.
         ("does the immigration desk at the airport do renewals?", "other_offices"),
         ("hay oficina de migracion en nogales?", "other_offices"),
+        // A visa for another country is its embassy's, though the canje is about visas.
+        (
+            "do I need a visa for guatemala with my mexican residency?",
+            "us_embassy",
+        ),
+        ("con la residencia mexicana ocupo visa para ir a belice?", "us_embassy"),
         // School enrolment and renting a flat are asked by new residents, but not of this office.
         ("what do I need to enrol my kid in a public kindergarten?", "schools"),
         ("inscripciones de secundaria para extranjeros, que piden?", "schools"),
