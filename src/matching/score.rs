@@ -457,6 +457,7 @@ impl Matcher {
             .map_or(0.0, |r| if carried { r.1.min(WEAK) } else { r.1 });
         let topic_raw = ranked.first().map_or(0.0, |r| r.2);
         let short = content_words <= FOREIGN_SUBJECT_WORDS;
+        let topic_subject = ranked.iter().take(3).map(|r| subject_conf(r.0)).fold(0.0, f32::max);
         let referral = (self.n_topics..self.n_docs)
             .map(|d| (d, conf(d), scores[d] + bonus[d]))
             .filter(|&(d, c, raw)| {
@@ -467,7 +468,8 @@ impl Matcher {
                 let c_subject = subject_conf(d).max(c);
                 let own_subject =
                     own[d] && short && c_subject >= FOREIGN_SUBJECT && c_subject >= topic_conf - FOREIGN_GAP;
-                let clearly = c >= FOREIGN_SUBJECT && c >= topic_conf + CLEAR_LEAD;
+                // Without the moment, the referral must still lead the topics explaining the rest.
+                let clearly = c_subject >= FOREIGN_SUBJECT && c_subject >= topic_conf.max(topic_subject) + CLEAR_LEAD;
                 let named = bonus[d] > 0.0 && c >= CONFIDENT && c >= topic_conf - NAMED_GAP;
                 // "How much does a lawyer cost?": what is sought is the referral's, not the fees'.
                 let sought_here = sought_any

@@ -78,6 +78,9 @@ fn other_institutions_are_named_not_confused_with_this_office() {
             "us_embassy",
         ),
         ("con la residencia mexicana ocupo visa para ir a belice?", "us_embassy"),
+        // The moment is the hours' words; the rain, without it, is the weather's.
+        ("va a llover mañana en la mañana?", "weather"),
+        ("how do I register my business in mexico?", "tax_id"),
         // School enrolment and renting a flat are asked by new residents, but not of this office.
         ("what do I need to enrol my kid in a public kindergarten?", "schools"),
         ("inscripciones de secundaria para extranjeros, que piden?", "schools"),
@@ -1185,4 +1188,11 @@ fn the_price_of_things_in_polanco_is_not_this_office_s_fee() {
         topic_of(&one("how much does parking cost near the office?").0),
         Some("parking")
     );
+}
+
+#[test]
+fn a_procedure_at_a_moment_is_not_another_institution_s() {
+    // The moment is the hours'; "renewal" is this office's renewal, not a passport's.
+    let (a, text) = one("can I go today at 11 for my renewal?");
+    assert_eq!(a.referral(), None, "{text}");
 }
