@@ -515,7 +515,7 @@ pub fn read_words(text: &str) -> Vec<String> {
             "us" => us = true,
             "sat" => sat = true,
             "passport" | "pasaporte" => passport = true,
-            "visa" | "visas" => visa = true,
+            "visa" | "visas" | "consulate" | "consulates" | "consulado" | "consulados" => visa = true,
             "until" | "till" | "hasta" => until = true,
             "mismo" | "misma" => mismo = true,
             _ => {}
@@ -623,7 +623,35 @@ fn read_foreign_visa(words: &mut [String]) {
         let m = masculine.as_deref().unwrap_or(w);
         (NATIONALITIES_ES.contains(&w) || NATIONALITIES_ES.contains(&m)) && !NAMED.contains(&w) && !NAMED.contains(&m)
     };
+    let is_consulate = |w: &str| matches!(w, "consulate" | "consulates" | "consulado" | "consulados");
     for i in 0..words.len() {
+        if is_consulate(&words[i]) {
+            // "el consulado de Colombia", "the Colombian consulate": that country's, unlike "el
+            // consulado de México en Bogotá", where the resident visa comes from.
+            if i > 0 && NATIONALITIES_EN.contains(&words[i - 1].as_str()) && !NAMED.contains(&words[i - 1].as_str()) {
+                words[i - 1] = "embassy".to_string();
+            }
+            if words.get(i + 1).is_some_and(|w| nationality_es(w)) {
+                words[i + 1] = "embajada".to_string();
+            }
+            if words
+                .get(i + 1)
+                .is_some_and(|w| matches!(w.as_str(), "of" | "de" | "del"))
+            {
+                let c = if words.get(i + 2).is_some_and(|w| w == "the") {
+                    i + 3
+                } else {
+                    i + 2
+                };
+                if words
+                    .get(c)
+                    .is_some_and(|w| COUNTRIES.contains(&w.as_str()) && w != "us")
+                {
+                    words[c] = if words[i + 1] == "of" { "embassy" } else { "embajada" }.to_string();
+                }
+            }
+            continue;
+        }
         if !is_visa(&words[i]) {
             continue;
         }
@@ -1376,6 +1404,15 @@ mod tests {
         // Obtained there, it is the Mexican consulate's visa; "for us" is the pronoun.
         assert_eq!(read_words("visa from colombia"), ["visa", "from", "colombia"]);
         assert_eq!(read_words("a visa for us"), ["a", "visa", "for", "we"]);
+        assert_eq!(
+            read_words("el consulado de colombia"),
+            ["el", "consulado", "de", "embajada"]
+        );
+        assert_eq!(read_words("the peruvian consulate"), ["the", "embassy", "consulate"]);
+        assert_eq!(
+            read_words("consulado de mexico en colombia"),
+            ["consulado", "de", "mexico", "en", "colombia"]
+        );
     }
 
     #[test]

@@ -1196,3 +1196,11 @@ fn a_procedure_at_a_moment_is_not_another_institution_s() {
     let (a, text) = one("can I go today at 11 for my renewal?");
     assert_eq!(a.referral(), None, "{text}");
 }
+
+#[test]
+fn near_misses_of_my_own_stay_rejected() {
+    // Not blind: written while tuning, from the kinds of thing people confuse with this office
+    // (phone plans, movers, school, rent, visas for other countries, weather at a moment…).
+    let r = measure("tests/data/near_misses.tsv");
+    assert!(r.overall.rejection() >= 0.95, "{}", eval::format_report(&r));
+}
