@@ -31,6 +31,10 @@ pub const GREETING: Ui = ui(
     "Hi! 👋 Ask me anything about the INM office in Mexico City: opening hours, the address, appointments, what to bring or a procedure.",
     "¡Hola! 👋 Pregúntame lo que quieras sobre la oficina del INM en la Ciudad de México: horario, dirección, citas, qué llevar o un trámite.",
 );
+pub const ABOUT_BOT: Ui = ui(
+    "🤖 I'm a bot, not a person and not the INM itself: an automated assistant for the INM office in Mexico City (Polanco), answering from notes written from public sources. The official INM pages (gob.mx/inm) are the final word. Ask me about the hours, the address, appointments, what to bring or a procedure.",
+    "🤖 Soy un bot, no una persona ni el INM: un asistente automático para la oficina del INM en la Ciudad de México (Polanco), que responde con notas escritas a partir de fuentes públicas. Las páginas oficiales del INM (gob.mx/inm) tienen la última palabra. Pregúntame por el horario, la dirección, las citas, qué llevar o un trámite.",
+);
 pub const THANKS: Ui = ui(
     "You're welcome! Good luck with your procedure. 🍀",
     "¡De nada! Mucha suerte con tu trámite. 🍀",

@@ -11,7 +11,48 @@ pub enum SmallTalk {
     Goodbye,
     /// "ok", "va", "sale", "got it", "👍": the person has what they needed.
     Ack,
+    /// "are you a bot?", "¿quién te programó?": what the bot is.
+    AboutBot,
 }
+
+/// Questions about the bot itself.
+const ABOUT_BOT: &[&[&str]] = &[
+    &["are", "you", "a", "bot"],
+    &["are", "you", "a", "robot"],
+    &["are", "you", "a", "real"],
+    &["are", "you", "human"],
+    &["are", "you", "a", "person"],
+    &["are", "you", "real"],
+    &["are", "you", "ai"],
+    &["is", "this", "a", "bot"],
+    &["who", "are", "you"],
+    &["what", "are", "you"],
+    &["who", "made", "you"],
+    &["who", "built", "you"],
+    &["who", "created", "you"],
+    &["who", "programmed", "you"],
+    &["who", "wrote", "you"],
+    &["eres", "un", "bot"],
+    &["eres", "un", "robot"],
+    &["eres", "bot"],
+    &["eres", "humano"],
+    &["eres", "una", "persona"],
+    &["eres", "real"],
+    &["eres", "ia"],
+    &["es", "un", "bot"],
+    &["quien", "eres"],
+    &["que", "eres"],
+    &["quien", "te", "hizo"],
+    &["quien", "te", "creo"],
+    &["quien", "te", "programo"],
+    &["quien", "te", "desarrollo"],
+    &["con", "quien", "hablo"],
+];
+/// Words that may come with a question about the bot ("are you a bot or a real person?").
+const ABOUT_BOT_WORDS: &[&str] = &[
+    "or", "o", "a", "an", "un", "una", "real", "person", "persona", "human", "humano", "robot", "bot", "chatbot",
+    "machine", "maquina", "ai", "ia", "just", "solo", "program", "programa", "actually", "de", "verdad", "neta",
+];
 
 const GREETINGS: &[&str] = &[
     "hi",
@@ -277,6 +318,20 @@ pub fn small_talk(text: &str) -> Option<SmallTalk> {
 pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> bool) -> Option<SmallTalk> {
     if words.len() > 12 {
         return None;
+    }
+    if let Some(start) = ABOUT_BOT
+        .iter()
+        .find_map(|p| super::words::position(words, p).map(|i| (i, p.len())))
+    {
+        let (at, len) = start;
+        let rest_fits = words.iter().enumerate().all(|(i, w)| {
+            let w = w.as_str();
+            (at..at + len).contains(&i)
+                || ABOUT_BOT_WORDS.contains(&w)
+                || GREETINGS.contains(&w)
+                || super::words::is_interjection(w)
+        });
+        return rest_fits.then_some(SmallTalk::AboutBot);
     }
     let in_greeting = greeting_questions(words);
     let asks_how = in_greeting.iter().any(|&b| b);

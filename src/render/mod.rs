@@ -174,6 +174,7 @@ pub fn small_talk(talk: SmallTalk, lang: Lang, fmt: Format) -> String {
         SmallTalk::Thanks => ui::THANKS.get(lang),
         SmallTalk::Goodbye => ui::GOODBYE.get(lang),
         SmallTalk::Ack => ui::ACK.get(lang),
+        SmallTalk::AboutBot => ui::ABOUT_BOT.get(lang),
     })
 }
 

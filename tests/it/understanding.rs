@@ -181,6 +181,25 @@ fn small_talk_gets_a_short_friendly_reply() {
         assert!(matches!(a.reply, inm_bot::Reply::SmallTalk(_)), "{q}: {:?}", a.reply);
         assert!(text.chars().count() < 200, "{q}: {text}");
     }
+    // What the bot is, asked in any form, is said plainly; "programar" is not booking here.
+    for q in [
+        "are you a real person or a bot?",
+        "¿quién te programó?",
+        "hola, eres un bot?",
+    ] {
+        let (a, text) = one(q);
+        assert!(
+            matches!(
+                a.reply,
+                inm_bot::Reply::SmallTalk(inm_bot::matching::SmallTalk::AboutBot)
+            ),
+            "{q}: {:?}",
+            a.reply
+        );
+        assert!(text.contains("bot"), "{q}: {text}");
+    }
+    // A question that only begins like one is answered.
+    assert_eq!(topic_of(&one("what are your opening hours?").0), Some("hours"));
 }
 
 #[test]
