@@ -81,6 +81,8 @@ fn other_institutions_are_named_not_confused_with_this_office() {
         // The moment is the hours' words; the rain, without it, is the weather's.
         ("va a llover mañana en la mañana?", "weather"),
         ("how do I register my business in mexico?", "tax_id"),
+        // A loan is the bank's, whatever residency the borrower has.
+        ("can I get a mortgage as a permanent resident?", "banks"),
         // School enrolment and renting a flat are asked by new residents, but not of this office.
         ("what do I need to enrol my kid in a public kindergarten?", "schools"),
         ("inscripciones de secundaria para extranjeros, que piden?", "schools"),
