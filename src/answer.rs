@@ -270,8 +270,15 @@ impl Engine {
         // "¿Cuánto cuesta una comida en Polanco?": the fee words are the fees', what is priced
         // the neighbourhood's, whose prices are the restaurants'.
         let others = |t: usize| fact.is_some_and(|q| self.kb.topics[t].others_for.contains(&q.kind));
+        // Matching again costs µs: only when the fact's general topic (the fees) was chosen.
+        let general_chosen = m
+            .topic()
+            .zip(fact)
+            .is_some_and(|(t, q)| self.kb.topics[t].general_for.contains(&q.kind));
         if m.topic().is_some_and(others)
-            || (fact.is_some() && self.matcher.named_besides_fact(text, ctx.hint).is_some_and(others))
+            || (general_chosen
+                && (0..self.kb.topics.len()).any(others)
+                && self.matcher.named_besides_fact(text, ctx.hint).is_some_and(others))
         {
             return Match {
                 confidence: Confidence::Weak,
