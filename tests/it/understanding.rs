@@ -629,13 +629,13 @@ fn blind_questions_stay_above_their_floors() {
         ("blind11/questions", 0.95, 0.90),
         ("blind11/holdout", 0.89, 0.82),
         ("blind12/questions", 0.92, 0.90),
-        ("blind12/holdout", 0.87, 0.72),
+        ("blind12/holdout", 0.88, 0.80),
         // Set 13's first run: 88.3% in scope, 86.7% rejected.
         ("blind13/questions", 0.90, 0.92),
-        ("blind13/holdout", 0.87, 0.78),
+        ("blind13/holdout", 0.87, 0.83),
         // Set 14's first run: 87.9% in scope, 86.7% rejected.
-        ("blind14/questions", 0.89, 0.90),
-        ("blind14/holdout", 0.85, 0.80),
+        ("blind14/questions", 0.93, 0.97),
+        ("blind14/holdout", 0.86, 0.86),
     ] {
         let r = measure(&format!("tests/data/{file}.tsv"));
         assert!(
@@ -782,8 +782,8 @@ fn blind_conversations_stay_above_their_floor() {
         ("blind13/conversations.jsonl", 0.94),
         ("blind13/holdout.jsonl", 0.84),
         // Set 14's first run: 88.8% of turns.
-        ("blind14/conversations.jsonl", 0.87),
-        ("blind14/holdout.jsonl", 0.86),
+        ("blind14/conversations.jsonl", 0.93),
+        ("blind14/holdout.jsonl", 0.88),
     ] {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(file);
         let text = std::fs::read_to_string(path).unwrap();
