@@ -609,9 +609,9 @@ const COUNTRIES: &[&str] = &[
     "egipto",
 ];
 
-/// A visa with another country ("a Guatemalan visa", "visa americana", "do I need a visa for
-/// Guatemala?") is that country's embassy's business, not this office's: the country reads
-/// "embassy", a word of the embassies' referral. A visa obtained in another country ("my visa
+/// A visa or a consulate of another country ("a Guatemalan visa", "do I need a visa for
+/// Guatemala?", "el consulado de Colombia") is that country's embassy's business, not this
+/// office's: the country reads "embassy", a word of the embassies' referral. A visa obtained in another country ("my visa
 /// from the consulate in Colombia") stays the canje's.
 fn read_foreign_visa(words: &mut [String]) {
     const TOWARD: &[&str] = &["for", "to", "para", "pa", "a"];
@@ -625,15 +625,19 @@ fn read_foreign_visa(words: &mut [String]) {
     };
     let is_consulate = |w: &str| matches!(w, "consulate" | "consulates" | "consulado" | "consulados");
     for i in 0..words.len() {
+        if !is_visa(&words[i]) && !is_consulate(&words[i]) {
+            continue;
+        }
+        // "a Chinese visa", "visa guatemalteca", "the Colombian consulate".
+        if i > 0 && NATIONALITIES_EN.contains(&words[i - 1].as_str()) && !NAMED.contains(&words[i - 1].as_str()) {
+            words[i - 1] = "embassy".to_string();
+        }
+        if words.get(i + 1).is_some_and(|w| nationality_es(w)) {
+            words[i + 1] = "embajada".to_string();
+        }
         if is_consulate(&words[i]) {
-            // "el consulado de Colombia", "the Colombian consulate": that country's, unlike "el
-            // consulado de México en Bogotá", where the resident visa comes from.
-            if i > 0 && NATIONALITIES_EN.contains(&words[i - 1].as_str()) && !NAMED.contains(&words[i - 1].as_str()) {
-                words[i - 1] = "embassy".to_string();
-            }
-            if words.get(i + 1).is_some_and(|w| nationality_es(w)) {
-                words[i + 1] = "embajada".to_string();
-            }
+            // "el consulado de Colombia": that country's, unlike "el consulado de México en
+            // Bogotá", where the resident visa comes from.
             if words
                 .get(i + 1)
                 .is_some_and(|w| matches!(w.as_str(), "of" | "de" | "del"))
@@ -651,15 +655,6 @@ fn read_foreign_visa(words: &mut [String]) {
                 }
             }
             continue;
-        }
-        if !is_visa(&words[i]) {
-            continue;
-        }
-        if i > 0 && NATIONALITIES_EN.contains(&words[i - 1].as_str()) && !NAMED.contains(&words[i - 1].as_str()) {
-            words[i - 1] = "embassy".to_string();
-        }
-        if words.get(i + 1).is_some_and(|w| nationality_es(w)) {
-            words[i + 1] = "embajada".to_string();
         }
         // "visa for Guatemala", "visa para ir a Canadá": a country soon after a "toward" word.
         let Some(toward) = (i + 1..words.len().min(i + 4)).find(|&j| TOWARD.contains(&words[j].as_str())) else {
