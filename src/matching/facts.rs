@@ -233,10 +233,11 @@ fn find(words: &[String]) -> Option<(FactKind, Vec<usize>)> {
         // "¿cuánto?", "y cuánto pues?": alone, "how much" asks the price, as "how much?" does.
         .or_else(|| {
             const AROUND: &[&str] = &["y", "e", "and", "pues", "entonces", "ok", "bueno", "so"];
-            let at = words.iter().position(|w| matches!(w.as_str(), "cuanto" | "cuanta"))?;
+            let how_much = |w: &String| matches!(w.as_str(), "cuanto" | "cuanta");
+            let at = words.iter().position(how_much)?;
             words
                 .iter()
-                .all(|w| AROUND.contains(&w.as_str()) || matches!(w.as_str(), "cuanto" | "cuanta"))
+                .all(|w| AROUND.contains(&w.as_str()) || how_much(w))
                 .then(|| (FactKind::Fee, vec![at]))
         })
         .filter(|(k, _)| !(matches!(k, FactKind::Fee | FactKind::Where) && asks_how_to_pay(words)))

@@ -603,27 +603,20 @@ impl Matcher {
         let mut term_en = self.terms_en.get(en_stem.as_ref()).copied();
         let mut term_es = self.terms_es.get(es_stem.as_ref()).copied();
         if term_es.is_none() && !stop_es {
-            // "abrieron", "cerró": another form of a verb the knowledge base uses.
-            // Of the forms it may be, the one the knowledge base uses most widely: "abrió" is
-            // "abre" (the hours), not "abrir" (only in "abrir una cuenta").
-            if let Some((stem, term)) = super::verbs::forms(word)
-                .iter()
-                .filter_map(|f| {
-                    let stem = self.stems(f).1;
-                    self.terms_es.get(&stem).map(|&t| (stem, t))
-                })
-                .min_by(|a, b| self.idf[a.1 as usize].total_cmp(&self.idf[b.1 as usize]))
-            {
-                es_stem = stem.into();
-                term_es = Some(term);
-            }
-        }
-        if term_es.is_none() && !stop_es {
-            // "la tarjetita", "una filota": the plain word, when the knowledge base uses it.
-            if let Some((stem, term)) = super::diminutives::bases(word).iter().find_map(|b| {
-                let stem = self.stems(b).1;
+            // Another form of a word the knowledge base uses, looked up by its stem.
+            let known_form = |f: &String| {
+                let stem = self.stems(f).1;
                 self.terms_es.get(&stem).map(|&t| (stem, t))
-            }) {
+            };
+            // "abrieron", "cerró": of the verb forms it may be, the one the knowledge base uses
+            // most widely: "abrió" is "abre" (the hours), not "abrir" (only in "abrir una
+            // cuenta"). Else "la tarjetita", "una filota": the plain word, nearest guess first.
+            let form = super::verbs::forms(word)
+                .iter()
+                .filter_map(known_form)
+                .min_by(|a, b| self.idf[a.1 as usize].total_cmp(&self.idf[b.1 as usize]))
+                .or_else(|| super::diminutives::bases(word).iter().find_map(known_form));
+            if let Some((stem, term)) = form {
                 es_stem = stem.into();
                 term_es = Some(term);
             }

@@ -319,11 +319,10 @@ pub fn small_talk_in(text: &str, words: &[String], telling: impl Fn(&str) -> boo
     if words.len() > 12 {
         return None;
     }
-    if let Some(start) = ABOUT_BOT
+    if let Some((at, len)) = ABOUT_BOT
         .iter()
         .find_map(|p| super::words::position(words, p).map(|i| (i, p.len())))
     {
-        let (at, len) = start;
         let rest_fits = words.iter().enumerate().all(|(i, w)| {
             let w = w.as_str();
             (at..at + len).contains(&i)

@@ -509,13 +509,13 @@ pub(super) fn frequency(word: &str) -> f32 {
 pub fn read_words(text: &str) -> Vec<String> {
     let mut words = normalize(text);
     // One look at each word: most messages have none of the words read here.
-    let (mut us, mut sat, mut passport, mut visa, mut until, mut mismo) = (false, false, false, false, false, false);
+    let (mut us, mut sat, mut passport, mut abroad, mut until, mut mismo) = (false, false, false, false, false, false);
     for w in &words {
         match w.as_str() {
             "us" => us = true,
             "sat" => sat = true,
             "passport" | "pasaporte" => passport = true,
-            "visa" | "visas" | "consulate" | "consulates" | "consulado" | "consulados" => visa = true,
+            "visa" | "visas" | "consulate" | "consulates" | "consulado" | "consulados" => abroad = true,
             "until" | "till" | "hasta" => until = true,
             "mismo" | "misma" => mismo = true,
             _ => {}
@@ -536,7 +536,7 @@ pub fn read_words(text: &str) -> Vec<String> {
     if passport {
         read_foreign_passport(&mut words);
     }
-    if visa {
+    if abroad {
         read_foreign_visa(&mut words);
     }
     words
@@ -611,8 +611,8 @@ const COUNTRIES: &[&str] = &[
 
 /// A visa or a consulate of another country ("a Guatemalan visa", "do I need a visa for
 /// Guatemala?", "el consulado de Colombia") is that country's embassy's business, not this
-/// office's: the country reads "embassy", a word of the embassies' referral. A visa obtained in another country ("my visa
-/// from the consulate in Colombia") stays the canje's.
+/// office's: the country reads "embassy", a word of the embassies' referral. A visa obtained in
+/// another country ("my visa from the consulate in Colombia") stays the canje's.
 fn read_foreign_visa(words: &mut [String]) {
     const TOWARD: &[&str] = &["for", "to", "para", "pa", "a"];
     let is_visa = |w: &str| matches!(w, "visa" | "visas");
